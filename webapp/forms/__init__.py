@@ -1,0 +1,1 @@
+"""Flask-WTF forms, one module per area. Every form carries CSRF protection."""

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("bills", __name__)
+
+
+@bp.route("/")
+def index():
+    return render_template("errors/error.html", code=200, title="bills", message="Coming soon.")

@@ -1,0 +1,4 @@
+"""RQ job functions and the worker / scheduler entry points.
+
+Jobs are thin: they take ids, build the app context, and call webapp.sync / webapp.quickbooks.
+"""
