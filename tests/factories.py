@@ -88,10 +88,21 @@ def make_account(app, company):
     return make
 
 
+def _named_account(company, name, account_type):
+    """The company's account of that name, created once (names match the sandbox's chart of accounts)."""
+    account = db.session.scalar(db.select(FinancialAccount).where(FinancialAccount.company_id == company.id,
+                                                                  FinancialAccount.name == name))
+    if account is None:
+        account = FinancialAccount(company_id=company.id, name=name, account_type=account_type)
+        db.session.add(account)
+        db.session.commit()
+    return account
+
+
 @pytest.fixture
-def make_item(app, company, make_account):
+def make_item(app, company):
     def make(company=company, name=None, rate="100.00", income_account=None, **kw):
-        income_account = income_account or make_account(company=company)
+        income_account = income_account or _named_account(company, "Services", AccountType.income)
         item = InvoiceItem(company_id=company.id, name=name or f"Item {_n()}", rate=Decimal(rate),
                            income_account_id=income_account.id, **kw)
         db.session.add(item)
@@ -145,7 +156,7 @@ def make_bill(app, company, make_vendor, make_project, make_account):
     def make(company=company, project=None, vendor=None, amounts=("250.00",), status=BillStatus.paid, **kw):
         vendor = vendor or make_vendor(company=company)
         project = project or make_project(company=company)
-        account = make_account(company=company, account_type=AccountType.cost_of_goods_sold)
+        account = _named_account(company, "Job Materials", AccountType.cost_of_goods_sold)
         bill = Bill(company_id=company.id, vendor_id=vendor.id, project_id=project.id, status=status,
                     bill_date=kw.pop("bill_date", date(2026, 11, 10)), **kw)
         for pos, amount in enumerate(amounts):
@@ -175,4 +186,63 @@ def make_term(app, company):
         db.session.add(t)
         db.session.commit()
         return t
+    return make
+
+
+@pytest.fixture
+def make_credit_memo(app, company, make_project, make_item):
+    def make(company=company, project=None, lines=(("1", "75.00"),), number=None, **kw):
+        from webapp.models import CreditMemo, CreditMemoLine
+
+        project = project or make_project(company=company)
+        memo = CreditMemo(company_id=company.id, number=number or f"CM-{_n()}", customer_id=project.customer_id,
+                          project_id=project.id, memo_date=kw.pop("memo_date", date(2026, 11, 3)), **kw)
+        for pos, (qty, rate) in enumerate(lines):
+            item = make_item(company=company)
+            memo.lines.append(CreditMemoLine(position=pos, item_id=item.id, description=item.name,
+                                             quantity=Decimal(qty), rate=Decimal(rate)))
+        memo.recalculate()
+        db.session.add(memo)
+        db.session.commit()
+        return memo
+    return make
+
+
+@pytest.fixture
+def make_tax_code(app, company):
+    def make(company=company, name=None, rate="8.2500", **kw):
+        from webapp.models import SalesTaxCode
+
+        code = SalesTaxCode(company_id=company.id, name=name or f"TAX{_n()}", rate=Decimal(rate), **kw)
+        db.session.add(code)
+        db.session.commit()
+        return code
+    return make
+
+
+@pytest.fixture
+def make_work_order(app, company, make_project):
+    def make(project=None, company=company, title="Install gutters", **kw):
+        from webapp.models import WorkOrder
+
+        project = project or make_project(company=company)
+        wo = WorkOrder(company_id=project.company_id, project_id=project.id, title=title, **kw)
+        db.session.add(wo)
+        db.session.commit()
+        return wo
+    return make
+
+
+@pytest.fixture
+def make_assignment(app, company, make_project, make_user):
+    def make(project=None, user=None, company=company, role=None):
+        from webapp.models import ProjectAssignment, ResponsibilityRole
+
+        project = project or make_project(company=company)
+        user = user or make_user(company=company)
+        a = ProjectAssignment(company_id=project.company_id, project_id=project.id, user_id=user.id,
+                              role=role or ResponsibilityRole.project_manager)
+        db.session.add(a)
+        db.session.commit()
+        return a
     return make

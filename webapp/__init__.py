@@ -33,11 +33,17 @@ def create_app(config: dict | None = None) -> Flask:
     extensions.csrf.init_app(app)
     extensions.htmx.init_app(app)
 
-    from webapp import auth, database, templating, views, cli
+    from webapp import auth, cli, database, templating, views
+    from webapp.quickbooks import panels
+    from webapp.quickbooks.online import oauth
+    from webapp.sync import triggers
 
     database.init_app(app)
     auth.init_app(app)
     templating.init_app(app)
+    oauth.init_app(app)
+    panels.init_app(app)
+    triggers.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     return app

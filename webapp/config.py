@@ -50,6 +50,11 @@ def from_environment(instance_path: str) -> dict:
         "QBO_WEBHOOK_VERIFIER": env.get("QBO_WEBHOOK_VERIFIER", ""),
         "QBO_MINOR_VERSION": int(env.get("QBO_MINOR_VERSION", "75")),
         "SYNC_DEBOUNCE_SECONDS": float(env.get("SYNC_DEBOUNCE_SECONDS", "5")),
+        # Backoff between attempts of a run after 5xx / timeouts; Intuit asks for 60 s after a 429.
+        "SYNC_RETRY_DELAYS": [float(x) for x in env.get("SYNC_RETRY_DELAYS", "5,30,120,300,900").split(",")],
+        "QBO_THROTTLE_DELAY": float(env.get("QBO_THROTTLE_DELAY", "60")),
+        "SYNC_MAX_ATTEMPTS": int(env.get("SYNC_MAX_ATTEMPTS", "6")),
+        "SYNC_STUCK_SECONDS": int(env.get("SYNC_STUCK_SECONDS", "1800")),
         "SESSION_PROTECTION": "strong",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -13,3 +13,8 @@ from webapp.models.billing import (  # noqa: F401
     PAYMENT_METHODS, CreditMemo, CreditMemoLine, Invoice, InvoiceLine, Payment, PaymentAllocation,
 )
 from webapp.models.costs import Bill, BillLine, BillStatus, Vendor, VendorKind  # noqa: F401
+from webapp.models.quickbooks import (  # noqa: F401
+    ConnectionStatus, CustomerNameFormat, DeletionReminder, ExpenseExportStatus, JobNameFormat,
+    QuickBooksConnection, QuickBooksSettings, QuickBooksType, SyncType,
+)
+from webapp.models.sync import Link, LinkState, RunStatus, SyncEvent, SyncRun  # noqa: F401

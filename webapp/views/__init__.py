@@ -7,7 +7,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from webapp.views import (
         auth, bills, credit_memos, customers, dashboard, errors, invoices, lists, payments, profile, projects,
-        settings, users, vendors,
+        quickbooks, settings, users, vendors,
     )
 
     app.register_blueprint(auth.bp)
@@ -23,4 +23,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(users.bp, url_prefix="/users")
     app.register_blueprint(profile.bp, url_prefix="/profile")
     app.register_blueprint(settings.bp, url_prefix="/settings")
+    app.register_blueprint(quickbooks.bp, url_prefix="/quickbooks")
     errors.init_app(app)

@@ -1,0 +1,132 @@
+"""Pushing records to the QuickBooks Online sandbox through a real RQ worker."""
+from __future__ import annotations
+
+from datetime import date
+
+from webapp.extensions import db
+from webapp.models import CustomerNameFormat, Link, RunStatus, SyncRun
+from webapp.sync import runs
+from tests.integration.conftest import wait_for_run
+
+
+def _query(qbo, realm, statement):
+    qb = qbo.quickbooks(realm)
+    entity = statement.split(" FROM ")[1].split()[0]
+    return qb.query(statement)["QueryResponse"].get(entity, [])
+
+
+def _sync(company, local_type, record, user=None):
+    started = runs.start(company.id, "push", local_type, record.id, f"{local_type} {record.id}",
+                         user_id=user.id if user else None)
+    return wait_for_run(started.run.id)
+
+
+def test_sync_invoice_sends_customer_job_items_and_invoice(worker, qbo, connect_company, company, make_invoice,
+                                                           make_customer, make_project):
+    settings = connect_company()
+    customer = make_customer(first_name="Dana", last_name="Whitaker", email="dana@example.com", phone="303-555-0101")
+    project = make_project(customer=customer, number="P-7001", address="44 Birch Ln")
+    invoice = make_invoice(project=project, number="7001", lines=(("2", "150.00"), ("1", "99.50")))
+
+    run = _sync(company, "invoice", invoice)
+
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    realm = settings.realm_id
+    [qb_customer] = _query(qbo, realm, "SELECT * FROM Customer WHERE DisplayName = 'Whitaker, Dana'")
+    assert qb_customer["PrimaryEmailAddr"]["Address"] == "dana@example.com"
+    [qb_job] = _query(qbo, realm, "SELECT * FROM Customer WHERE DisplayName = 'P-7001 - 44 Birch Ln'")
+    assert qb_job["Job"] is True and qb_job["ParentRef"]["value"] == qb_customer["Id"]
+    [qb_invoice] = _query(qbo, realm, "SELECT * FROM Invoice WHERE DocNumber = '7001'")
+    assert qb_invoice["CustomerRef"]["value"] == qb_job["Id"]
+    assert float(qb_invoice["TotalAmt"]) == 399.50
+    assert qb_invoice["PrintStatus"] == "NotSet"
+    link = db.session.scalar(db.select(Link).where(Link.local_type == "invoice", Link.local_id == invoice.id))
+    assert link.quickbooks_id == qb_invoice["Id"]
+    messages = " ".join(e.message for e in run.events)
+    assert "created in QuickBooks" in messages
+
+
+def test_second_sync_sends_nothing_when_unchanged(worker, qbo, connect_company, company, make_invoice):
+    settings = connect_company()
+    invoice = make_invoice(number="7002")
+    _sync(company, "invoice", invoice)
+    qbo.control.clear_requests(settings.realm_id)
+    run = _sync(company, "invoice", invoice)
+    assert run.status == RunStatus.succeeded
+    writes = [r for r in qbo.control.requests(settings.realm_id) if r["method"] == "POST"
+              and "/query" not in r["path"]]
+    assert writes == []
+    assert run.counts.get("unchanged", 0) >= 3
+
+
+def test_initial_sync_links_existing_invoice_by_doc_number(worker, qbo, connect_company, company, make_invoice):
+    settings = connect_company()
+    existing = _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '1001'")
+    assert existing, "the small sandbox company has invoice 1001"
+    invoice = make_invoice(number="1001")
+    run = _sync(company, "invoice", invoice)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    assert len(_query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '1001'")) == 1
+    link = db.session.scalar(db.select(Link).where(Link.local_type == "invoice", Link.local_id == invoice.id))
+    assert link.quickbooks_id == existing[0]["Id"]
+
+
+def test_no_duplicate_when_the_create_answer_is_lost(worker, qbo, connect_company, company, make_customer):
+    settings = connect_company()
+    customer = make_customer(first_name="Lost", last_name="Answer")
+    # The sandbox applies the write, then drops the connection without answering.
+    qbo.control.inject(settings.realm_id, "drop", count=1, after_write=True, method="POST", path_contains="/customer")
+    run = _sync(company, "customer", customer)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    assert run.attempts == 2
+    assert len(_query(qbo, settings.realm_id, "SELECT * FROM Customer WHERE DisplayName = 'Answer, Lost'")) == 1
+
+
+def test_name_format_and_capitalization(worker, qbo, connect_company, company, make_customer):
+    settings = connect_company(customer_name_format=CustomerNameFormat.first_last, capitalize=True)
+    customer = make_customer(first_name="Rosa", last_name="Parks")
+    assert _sync(company, "customer", customer).status == RunStatus.succeeded
+    [found] = _query(qbo, settings.realm_id, "SELECT * FROM Customer WHERE DisplayName = 'ROSA PARKS'")
+    assert found["GivenName"] == "ROSA"
+
+
+def test_sync_after_date_refuses_older_contracts(worker, qbo, connect_company, company, make_invoice, make_project):
+    connect_company(sync_after=date(2026, 6, 1))
+    invoice = make_invoice(project=make_project(contract_date=date(2026, 1, 15)))
+    run = _sync(company, "invoice", invoice)
+    assert run.status == RunStatus.failed
+    assert "before “Synchronize contracts after this date”" in run.error
+
+
+def test_export_toggle_off_means_not_sent(worker, qbo, connect_company, company, make_payment, make_invoice):
+    settings = connect_company(export_payments=False)
+    payment = make_payment(make_invoice())
+    run = _sync(company, "payment", payment)
+    assert run.status == RunStatus.failed
+    assert "Payment Export is off" in run.error
+    assert not [r for r in qbo.control.requests(settings.realm_id) if "/payment" in r["path"]]
+
+
+def test_enable_off_pauses_and_on_resumes(worker, qbo, connect_company, company, make_customer):
+    settings = connect_company()
+    settings.enabled = False
+    db.session.commit()
+    customer = make_customer(first_name="Paused", last_name="Person")
+    started = runs.start(company.id, "push", "customer", customer.id, "Customer")
+    assert started.run.status == RunStatus.paused
+    settings.enabled = True
+    db.session.commit()
+    assert runs.resume_paused(company.id) == 1
+    assert wait_for_run(started.run.id).status == RunStatus.succeeded
+
+
+def test_one_active_run_per_record(app, connect_company, company, make_customer):
+    settings = connect_company()
+    settings.enabled = False  # keep the first run waiting
+    db.session.commit()
+    customer = make_customer()
+    first = runs.start(company.id, "push", "customer", customer.id, "Customer")
+    second = runs.start(company.id, "push", "customer", customer.id, "Customer")
+    assert first.created and not second.created
+    assert second.run.id == first.run.id
+    assert db.session.scalar(db.select(db.func.count(SyncRun.id))) == 1

@@ -1,0 +1,1 @@
+"""QuickBooks Online: OAuth connections, the API client, push, import, webhooks and CDC."""

@@ -1,0 +1,137 @@
+"""Sync runs and their log lines.
+
+A run is committed before its job is enqueued (the outbox); if enqueueing fails the run stays
+`queued` and the sweeper enqueues it again. One active run per (company, target), enforced by the
+unique `active_key`.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from webapp.extensions import db
+from webapp.models import QuickBooksSettings, RunStatus, SyncEvent, SyncRun
+from webapp.models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+ACTIVE = (RunStatus.queued, RunStatus.running, RunStatus.paused)
+
+
+def active_key(company_id: int, kind: str, target_type: str, target_id: int | None) -> str:
+    return f"{company_id}:{kind}:{target_type}:{target_id or '-'}"
+
+
+@dataclass
+class Started:
+    run: SyncRun
+    created: bool  # False: the same target already had a run under way, and this is it
+
+
+def start(company_id: int, kind: str, target_type: str, target_id: int | None, label: str, *,
+          user_id: int | None = None, backend: str = "online", options: dict | None = None,
+          delay: timedelta | None = None) -> Started:
+    """Record a run and hand it to a worker; if one is already active for the target, return that one."""
+    key = active_key(company_id, kind, target_type, target_id)
+    existing = db.session.scalar(select(SyncRun).where(SyncRun.active_key == key))
+    if existing is not None:
+        return Started(existing, False)
+    settings = db.session.scalar(select(QuickBooksSettings).where(QuickBooksSettings.company_id == company_id))
+    paused = settings is None or not settings.enabled
+    run = SyncRun(company_id=company_id, kind=kind, backend=backend, target_type=target_type, target_id=target_id,
+                  target_label=label, requested_by_id=user_id, active_key=key,
+                  options={"salt": secrets.token_hex(3), **(options or {})},
+                  status=RunStatus.paused if paused else RunStatus.queued)
+    db.session.add(run)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request started the same target a moment ago
+        db.session.rollback()
+        return Started(db.session.scalar(select(SyncRun).where(SyncRun.active_key == key)), False)
+    if paused:
+        event(run, "QuickBooks is turned off for this company (Enable QuickBooks is OFF): the sync waits "
+                   "and starts when it is turned on again.", level="warning")
+    else:
+        event(run, "Queued.")
+        dispatch(run, delay=delay)
+    return Started(run, True)
+
+
+def dispatch(run: SyncRun, delay: timedelta | None = None) -> None:
+    """Enqueue the run's job. Failure to reach Redis is logged, not raised: the sweeper retries."""
+    from workers import sync_jobs
+
+    try:
+        sync_jobs.enqueue(run, delay=delay)
+    except Exception as exc:  # noqa: BLE001 - Redis down must not lose the committed run
+        log.warning("could not enqueue run %s: %s; the sweeper will retry", run.id, exc)
+        return
+    run.enqueued_at = utcnow()
+    db.session.commit()
+
+
+def event(run: SyncRun, message: str, *, level: str = "info", entity_type: str = "", entity_id: int | None = None,
+          detail: dict | None = None, commit: bool = True) -> SyncEvent:
+    ev = SyncEvent(run_id=run.id, level=level, message=message, entity_type=entity_type, entity_id=entity_id,
+                   detail=detail or {})
+    db.session.add(ev)
+    if commit:
+        db.session.commit()
+    return ev
+
+
+def begin(run: SyncRun) -> None:
+    run.status = RunStatus.running
+    run.started_at = run.started_at or utcnow()
+    run.attempts += 1
+    db.session.commit()
+
+
+def finish(run: SyncRun, status: RunStatus, error: str = "") -> None:
+    run.status = status
+    run.error = error
+    run.finished_at = utcnow()
+    run.active_key = None
+    db.session.commit()
+
+
+def pause(run: SyncRun, reason: str) -> None:
+    run.status = RunStatus.paused
+    db.session.commit()
+    event(run, reason, level="warning")
+
+
+def resume_paused(company_id: int) -> int:
+    """Enable turned ON again (or a reconnect): every paused run of the company goes back to the queue."""
+    runs = db.session.scalars(select(SyncRun).where(SyncRun.company_id == company_id,
+                                                    SyncRun.status == RunStatus.paused)).all()
+    for run in runs:
+        run.status = RunStatus.queued
+        db.session.commit()
+        event(run, "Resumed: QuickBooks is enabled again.")
+        dispatch(run)
+    return len(runs)
+
+
+def pause_company(company_id: int, reason: str) -> int:
+    runs = db.session.scalars(select(SyncRun).where(SyncRun.company_id == company_id,
+                                                    SyncRun.status == RunStatus.queued)).all()
+    for run in runs:
+        pause(run, reason)
+    return len(runs)
+
+
+def latest_for(company_id: int, target_type: str, target_id: int) -> SyncRun | None:
+    return db.session.scalar(
+        select(SyncRun).where(SyncRun.company_id == company_id, SyncRun.target_type == target_type,
+                              SyncRun.target_id == target_id).order_by(SyncRun.id.desc()).limit(1))
+
+
+def stuck_before() -> datetime:
+    return utcnow() - timedelta(seconds=current_app.config.get("SYNC_STUCK_SECONDS", 1800))
