@@ -75,7 +75,7 @@ def _app(database_url, redis_url, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": _normalise(database_url),
         "REDIS_URL": redis_url,
-        "SERVER_NAME": "cc.test",
+        "SERVER_NAME": "localhost",
         "PAGE_SIZE": 5,
     })
     app.instance_path = str(instance)

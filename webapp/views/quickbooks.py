@@ -150,7 +150,7 @@ def invoice_customization():
 def connect():
     _allowed_or_403()
     redirect_uri = url_for(".callback", _external=True)
-    return oauth.oauth.intuit.authorize_redirect(redirect_uri)
+    return oauth.intuit().authorize_redirect(redirect_uri)
 
 
 @bp.route("/callback")
@@ -160,7 +160,7 @@ def callback():
         flash(f"QuickBooks did not connect: {request.args['error']}.", "error")
         return redirect(url_for("profile.index"))
     try:
-        token = oauth.oauth.intuit.authorize_access_token()
+        token = oauth.intuit().authorize_access_token()
     except OAuthError as exc:  # includes a state mismatch (a forged or replayed callback)
         flash(f"QuickBooks did not connect: {exc.description or exc.error}.", "error")
         return redirect(url_for("profile.index"))

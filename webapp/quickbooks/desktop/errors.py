@@ -67,16 +67,31 @@ def is_retryable_later(status_code: int) -> bool:
     return status_code in LOCK_CODES
 
 
+def classify(status_code: int) -> str:
+    """What the queue should do with a response, as one word:
+
+    ``ok`` done; ``no_match`` a query found nothing; ``partial`` some requested objects are missing;
+    ``retry_later`` locked by someone (backoff); ``stale`` re-query the EditSequence and retry once;
+    ``name_in_use`` query by name and link if it is the same record; ``missing_reference`` queue the
+    dependency first; ``not_found`` the target is gone; ``error`` anything else (fail with the message).
+    """
+    return {
+        OK: "ok", NO_MATCH: "no_match", PARTIAL: "partial", EDIT_SEQUENCE_OUT_OF_DATE: "stale",
+        NAME_IN_USE: "name_in_use", INVALID_REFERENCE: "missing_reference", OBJECT_NOT_FOUND: "not_found",
+    }.get(status_code, "retry_later" if status_code in LOCK_CODES else "error")
+
+
 # ---- HRESULTs the Web Connector reports (receiveResponseXML / connectionError) --------------------
 HRESULT_PARSE_ERROR = "0x80040400"
 HRESULT_COULD_NOT_ACCESS_QB = "0x80040401"
 HRESULT_COULD_NOT_START_QB = "0x80040408"
+# UNCONFIRMED: the HRESULT QuickBooks gives when another company file is open; the text is QuickBooks'.
 HRESULT_COMPANY_FILE_MISMATCH = "0x80040410"
 
 HRESULT_MESSAGES = {
     HRESULT_PARSE_ERROR: "QuickBooks found an error when parsing the provided XML text stream.",
     HRESULT_COULD_NOT_ACCESS_QB: "Could not access QuickBooks.",
     HRESULT_COULD_NOT_START_QB: "Could not start QuickBooks.",
-    HRESULT_COMPANY_FILE_MISMATCH: "The QuickBooks company data file is currently open in a mode other than the "
-                                   "one specified by your application.",
+    HRESULT_COMPANY_FILE_MISMATCH: "A QuickBooks company data file is already open and it is different from the "
+                                   "one requested.",
 }

@@ -237,6 +237,10 @@ def sales_rep_add(request_id: str, fields: Mapping[str, Any]) -> Request:
     return add_request("SalesRep", fields, request_id)
 
 
+def sales_rep_mod(request_id: str, fields: Mapping[str, Any]) -> Request:
+    return mod_request("SalesRep", fields, request_id)
+
+
 def item_service_add(request_id: str, fields: Mapping[str, Any]) -> Request:
     """Needs SalesOrPurchase {Desc?, Price, AccountRef} or SalesAndPurchase {..IncomeAccountRef..}."""
     if ("SalesOrPurchase" in fields) == ("SalesAndPurchase" in fields):
@@ -440,6 +444,14 @@ def receive_payment_query(request_id: str, **filters: Any) -> Request:
 
 def credit_memo_query(request_id: str, **filters: Any) -> Request:
     return query_request("CreditMemo", request_id, **filters)
+
+
+def version_for(major: int, minor: int) -> str | None:
+    """The qbXML version to send when QBWC reports ``qbXMLMajorVers.qbXMLMinorVers``: ours (13.0)
+    if QuickBooks speaks it, else None (the builders use 13.0 elements, so an older QuickBooks
+    must be told to upgrade rather than sent messages it would reject)."""
+    ours = tuple(int(p) for p in QBXML_VERSION.split("."))
+    return QBXML_VERSION if (major, minor) >= ours else None
 
 
 def build_message(requests: Iterable[Request], *, on_error: str = ON_ERROR_CONTINUE,

@@ -76,7 +76,7 @@ SEQUENCES: dict[str, tuple[str, ...]] = {
     "CustomerMod": ("ListID", "EditSequence") + _CUSTOMER_BODY + _CUSTOMER_TAIL,
     "VendorAdd": _VENDOR_BODY + ("OpenBalance", "OpenBalanceDate", "ExternalGUID"),
     "VendorMod": ("ListID", "EditSequence") + _VENDOR_BODY,
-    "EmployeeAdd": _EMPLOYEE_BODY + ("ExternalGUID",),
+    "EmployeeAdd": _EMPLOYEE_BODY,  # no ExternalGUID on employees
     "EmployeeMod": ("ListID", "EditSequence") + _EMPLOYEE_BODY,
     "SalesRepAdd": ("Initial", "IsActive", "SalesRepEntityRef"),
     "SalesRepMod": ("ListID", "EditSequence", "Initial", "IsActive", "SalesRepEntityRef"),

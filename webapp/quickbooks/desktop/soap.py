@@ -11,9 +11,11 @@ it accepts and exact in what it returns):
 
 - The operation is the local name of the first element in ``Body``; SOAPAction (quoted, unquoted,
   or missing) is only checked against it. Parameters are matched by local name, so prefixed,
-  default-namespaced and unqualified bodies all work; missing or ``<hresult />`` parameters are ``""``.
+  default-namespaced and unqualified bodies all work; missing or ``<hresult />`` parameters are ``""``,
+  a missing int is 0. Identifiers (ticket, user name, hresult...) are trimmed of surrounding
+  whitespace; passwords, qbXML and messages are passed exactly as sent.
 - SOAP 1.1 and SOAP 1.2 envelopes are both accepted; the reply uses the request's SOAP version
-  (QBWC itself speaks 1.1).
+  (QBWC itself speaks 1.1). A request too broken to tell its version gets a SOAP 1.1 fault.
 - XML is parsed by ``safexml`` (no entities, no DTD, no network); a DOCTYPE is a Client fault.
 - Results are never null: ``None`` becomes ``""`` and authenticate's array items are strings.
 - Faults: bad input is ``soap:Client``, an exception in the service is ``soap:Server`` with a
@@ -73,6 +75,14 @@ class WebConnectorService(Protocol):
     def interactive_done(self, ticket: str) -> str: ...
 
     def interactive_rejected(self, ticket: str, reason: str) -> str: ...
+
+
+def progress_percentage(done: int, remaining: int) -> int:
+    """receiveResponseXML's answer: 100 when nothing is left, otherwise 0..99 (never 100 early,
+    or QBWC would end the session with work still queued)."""
+    if remaining <= 0:
+        return 100
+    return min(99, (100 * done) // (done + remaining))
 
 
 class SoapReply(tuple):
@@ -137,7 +147,7 @@ def _operation_from_action(soap_action: str | None) -> str | None:
     return action.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _parse_call(body: bytes, soap_action: str | None) -> tuple[str, Operation, dict[str, str]]:
+def _parse_envelope(body: bytes) -> tuple[str, etree._Element]:
     if len(body) > MAX_BODY_BYTES:
         raise _ClientError("Request too large")
     try:
@@ -149,6 +159,10 @@ def _parse_call(body: bytes, soap_action: str | None) -> tuple[str, Operation, d
     env_ns = etree.QName(root).namespace
     if safexml.local_name(root) != "Envelope" or env_ns not in (SOAP11_ENV, SOAP12_ENV):
         raise _ClientError("Not a SOAP envelope")
+    return env_ns, root
+
+
+def _parse_call(root: etree._Element, env_ns: str, soap_action: str | None) -> tuple[Operation, dict[str, str]]:
     soap_body = next((c for c in root if safexml.local_name(c) == "Body"
                       and etree.QName(c).namespace == env_ns), None)
     if soap_body is None:
@@ -172,13 +186,20 @@ def _parse_call(body: bytes, soap_action: str | None) -> tuple[str, Operation, d
         if key:
             # Text only: a parameter is a string; markup inside it would have arrived escaped.
             values[key] = "".join(child.itertext())
-    return env_ns, operation, values
+    return operation, values
+
+
+# Identifiers and codes lose surrounding whitespace (pretty-printed envelopes put newlines around
+# them); passwords, qbXML and messages are passed exactly as sent.
+_TRIMMED = frozenset({"ticket", "wcTicket", "sessionID", "strUserName", "strVersion", "hresult", "qbXMLCountry"})
 
 
 def _arguments(operation: Operation, values: dict[str, str]) -> list[object]:
     arguments: list[object] = []
     for param, kind in operation.params:
         raw = values.get(param, "")
+        if param in _TRIMMED:
+            raw = raw.strip()
         if kind == INT:
             try:
                 arguments.append(int(raw.strip()) if raw.strip() else 0)
@@ -205,10 +226,14 @@ def _result_element(operation: Operation, result: object) -> etree._Element:
 def handle(body: bytes, soap_action: str | None, service: WebConnectorService) -> SoapReply:
     """Answer one SOAP POST. Never raises; every failure is a SOAP Fault with HTTP 500."""
     try:
-        env_ns, operation, values = _parse_call(body or b"", soap_action)
-        arguments = _arguments(operation, values)
+        env_ns, root = _parse_envelope(body or b"")
     except _ClientError as exc:
         return fault("Client", str(exc))
+    try:
+        operation, values = _parse_call(root, env_ns, soap_action)
+        arguments = _arguments(operation, values)
+    except _ClientError as exc:
+        return fault("Client", str(exc), env_ns)
     try:
         result = getattr(service, operation.method)(*arguments)
         payload = _result_element(operation, result)

@@ -15,19 +15,24 @@ from flask import Flask, current_app
 from webapp.models.base import utcnow
 
 SCOPE = "com.intuit.quickbooks.accounting"
-oauth = OAuth()
 
 
 def init_app(app: Flask) -> None:
-    oauth.init_app(app)
-    oauth.register(
+    """One authlib registry per app (config differs between apps, e.g. tests and production)."""
+    registry = OAuth(app)
+    app.extensions["qbo_oauth"] = registry
+    registry.register(
         "intuit",
         client_id=app.config["QBO_CLIENT_ID"],
         client_secret=app.config["QBO_CLIENT_SECRET"],
         server_metadata_url=app.config["QBO_DISCOVERY_URL"],
         client_kwargs={"scope": SCOPE, "token_endpoint_auth_method": "client_secret_basic"},
-        overwrite=True,
     )
+
+
+def intuit():
+    """The authlib Flask client for Intuit (or the sandbox)."""
+    return current_app.extensions["qbo_oauth"].intuit
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,222 @@
+"""Invoices, credit memos, received payments and bills, with the arithmetic QuickBooks does:
+line amounts, totals, balances, and payments applied to invoices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from webapp.quickbooks.desktop import errors
+from webapp.quickbooks.desktop.schema import MAX_LENGTH
+
+from .book import Book
+from .fields import resolve_refs
+from .status import StatusError, not_found, stale_edit_sequence, too_long
+
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal) -> str:
+    return str(value.quantize(CENT))
+
+
+def _decimal(value: Any, field: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise StatusError(errors.INVALID_VALUE, f'The value "{value}" of "{field}" is not a number.') from None
+
+
+def _ref_of(book: Book, kind: str, name: str) -> dict[str, str]:
+    record = book.by_full_name(kind, name)
+    return {"ListID": record["ListID"], "FullName": record["FullName"]} if record else {}
+
+
+def _check_ref_number(kind: str, fields: dict[str, Any]) -> None:
+    ref = fields.get("RefNumber")
+    if ref and len(ref) > MAX_LENGTH[(kind, "RefNumber")]:
+        raise too_long("RefNumber", ref)
+
+
+def _header_defaults(book: Book, kind: str, fields: dict[str, Any]) -> None:
+    today = book.now.date()
+    fields.setdefault("TxnDate", today.isoformat())
+    if not fields.get("RefNumber") and kind != "ReceivePayment":
+        fields["RefNumber"] = book.next_ref_number(kind)
+    terms = fields.get("TermsRef")
+    if terms and "DueDate" not in fields:
+        days = int(book.records("Terms")[terms["ListID"]].get("StdDueDays", "0"))
+        fields["DueDate"] = (dt.date.fromisoformat(fields["TxnDate"]) + dt.timedelta(days=days)).isoformat()
+
+
+def _sales_line(book: Book, line: dict[str, Any]) -> dict[str, Any]:
+    """Amount = Quantity x Rate when not given; Rate defaults to the item's price."""
+    item = book.records("Item").get(line.get("ItemRef", {}).get("ListID", "")) if line.get("ItemRef") else None
+    if item and "Rate" not in line and "Amount" not in line:
+        price = item.get("SalesOrPurchase", {}).get("Price") or item.get("SalesAndPurchase", {}).get("SalesPrice")
+        if price:
+            line["Rate"] = price
+    if "Amount" not in line:
+        quantity = _decimal(line.get("Quantity", "1"), "Quantity")
+        rate = _decimal(line.get("Rate", "0"), "Rate")
+        line["Amount"] = money(quantity * rate)
+    else:
+        line["Amount"] = money(_decimal(line["Amount"], "Amount"))
+    return line
+
+
+def _lines_total(lines: list[dict[str, Any]]) -> Decimal:
+    return sum((Decimal(line["Amount"]) for line in lines), Decimal("0"))
+
+
+def add_sales(book: Book, kind: str, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """InvoiceAdd / CreditMemoAdd."""
+    _check_ref_number(kind, fields)
+    resolve_refs(book, fields, kind)
+    fields.setdefault("ARAccountRef", _ref_of(book, "Account", "Accounts Receivable"))
+    _header_defaults(book, kind, fields)
+    line_key, ret_line = f"{kind}LineAdd", f"{kind}LineRet"
+    lines = []
+    for line in fields.pop(line_key, []):
+        line = _sales_line(book, line)
+        lines.append({"TxnLineID": book.next_line_id(), **line})
+    total = _lines_total(lines)
+    fields.setdefault("IsToBePrinted", "false")
+    if kind == "Invoice":
+        fields.update({"Subtotal": money(total), "SalesTaxTotal": "0.00", "AppliedAmount": "0.00",
+                       "BalanceRemaining": money(total), "IsPaid": "false" if total > 0 else "true"})
+    else:
+        fields.update({"TotalAmount": money(total), "CreditRemaining": money(total)})
+    fields[ret_line] = lines
+    record = book.new_txn_record(kind, fields)
+    return f"{kind}Ret", record
+
+
+def mod_invoice(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    txn_id, edit_sequence = fields.pop("TxnID"), fields.pop("EditSequence")
+    record = book.records("Invoice").get(txn_id)
+    if record is None:
+        raise not_found(txn_id)
+    if record["EditSequence"] != edit_sequence:
+        raise stale_edit_sequence(edit_sequence)
+    _check_ref_number("Invoice", fields)
+    resolve_refs(book, fields, "Invoice")
+    mods = fields.pop("InvoiceLineMod", None)
+    for key, value in fields.items():
+        if value == "":
+            record.pop(key, None)
+        else:
+            record[key] = value
+    if mods is not None:
+        # Lines left out of an InvoiceMod that lists lines are deleted, as in QuickBooks.
+        existing = {line["TxnLineID"]: line for line in record.get("InvoiceLineRet", [])}
+        lines = []
+        for change in mods:
+            line_id = change.pop("TxnLineID")
+            if line_id == "-1":
+                base: dict[str, Any] = {"TxnLineID": book.next_line_id()}
+            elif line_id in existing:
+                base = dict(existing[line_id])
+                if "Quantity" in change or "Rate" in change:
+                    base.pop("Amount", None)
+            else:
+                raise not_found(line_id)
+            base.update(change)
+            lines.append(_sales_line(book, base))
+        record["InvoiceLineRet"] = lines
+    total = _lines_total(record.get("InvoiceLineRet", []))
+    balance = total + Decimal(record.get("AppliedAmount", "0"))
+    if balance < 0:
+        raise StatusError(errors.INVALID_VALUE, "The invoice total cannot be less than the payments applied to it.")
+    record.update({"Subtotal": money(total), "BalanceRemaining": money(balance), "IsPaid": str(balance == 0).lower()})
+    book.touch(record)
+    return "InvoiceRet", record
+
+
+def _customer_family(book: Book, customer_id: str) -> set[str]:
+    """The customer and all its jobs (payments may apply to a job's invoices)."""
+    family = {customer_id}
+    frontier = [customer_id]
+    while frontier:
+        current = frontier.pop()
+        for child in book.children("Customer", current):
+            family.add(child["ListID"])
+            frontier.append(child["ListID"])
+    return family
+
+
+def add_payment(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    _check_ref_number("ReceivePayment", fields)
+    resolve_refs(book, fields, "ReceivePayment")
+    fields.setdefault("ARAccountRef", _ref_of(book, "Account", "Accounts Receivable"))
+    fields.setdefault("DepositToAccountRef", _ref_of(book, "Account", "Undeposited Funds"))
+    _header_defaults(book, "ReceivePayment", fields)
+    family = _customer_family(book, fields["CustomerRef"]["ListID"])
+    invoices = book.records("Invoice")
+    auto_apply = fields.pop("IsAutoApply", "false") == "true"
+    requested = fields.pop("AppliedToTxnAdd", [])
+    total = _decimal(fields["TotalAmount"], "TotalAmount") if "TotalAmount" in fields else None
+
+    plan: list[tuple[dict[str, Any], Decimal]] = []
+    if auto_apply:
+        remaining = total if total is not None else Decimal("0")
+        open_invoices = sorted((i for i in invoices.values() if i["CustomerRef"]["ListID"] in family
+                                and Decimal(i["BalanceRemaining"]) > 0), key=lambda i: (i["TxnDate"], i["TxnNumber"]))
+        for invoice in open_invoices:
+            if remaining <= 0:
+                break
+            amount = min(remaining, Decimal(invoice["BalanceRemaining"]))
+            plan.append((invoice, amount))
+            remaining -= amount
+    for applied in requested:
+        invoice = invoices.get(applied["TxnID"])
+        if invoice is None or invoice["CustomerRef"]["ListID"] not in family:
+            raise not_found(applied["TxnID"])
+        amount = _decimal(applied.get("PaymentAmount", invoice["BalanceRemaining"]), "PaymentAmount")
+        if amount <= 0 or amount > Decimal(invoice["BalanceRemaining"]):
+            raise StatusError(errors.INVALID_VALUE,
+                              f'The payment amount {money(amount)} exceeds the open balance of transaction '
+                              f'"{invoice["TxnID"]}".')
+        plan.append((invoice, amount))
+    applied_total = sum((amount for _, amount in plan), Decimal("0"))
+    if total is None:
+        total = applied_total
+    if applied_total > total:
+        raise StatusError(errors.INVALID_VALUE, "The amounts applied exceed the payment's total amount.")
+
+    applied_rets = []
+    for invoice, amount in plan:
+        balance = Decimal(invoice["BalanceRemaining"]) - amount
+        invoice["BalanceRemaining"] = money(balance)
+        invoice["AppliedAmount"] = money(Decimal(invoice.get("AppliedAmount", "0")) - amount)
+        invoice["IsPaid"] = str(balance == 0).lower()
+        book.touch(invoice)
+        applied_rets.append({"TxnID": invoice["TxnID"], "TxnType": "Invoice", "TxnDate": invoice["TxnDate"],
+                             "RefNumber": invoice.get("RefNumber", ""), "BalanceRemaining": money(balance),
+                             "Amount": money(-amount)})
+    fields.update({"TotalAmount": money(total), "UnusedPayment": money(total - applied_total),
+                   "UnusedCredits": "0.00", "AppliedToTxnRet": applied_rets})
+    record = book.new_txn_record("ReceivePayment", fields)
+    return "ReceivePaymentRet", record
+
+
+def add_bill(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    _check_ref_number("Bill", fields)
+    resolve_refs(book, fields, "Bill")
+    fields.setdefault("APAccountRef", _ref_of(book, "Account", "Accounts Payable"))
+    if not fields.get("RefNumber"):
+        fields.pop("RefNumber", None)
+    fields.setdefault("TxnDate", book.now.date().isoformat())
+    fields.setdefault("DueDate", fields["TxnDate"])
+    lines = []
+    for line in fields.pop("ExpenseLineAdd", []):
+        line["Amount"] = money(_decimal(line.get("Amount", "0"), "Amount"))
+        if line.get("BillableStatus") not in (None, "Billable", "NotBillable", "HasBeenBilled"):
+            raise StatusError(errors.INVALID_VALUE, f'"{line["BillableStatus"]}" is not a BillableStatus.')
+        lines.append({"TxnLineID": book.next_line_id(), **line})
+    total = _lines_total(lines)
+    fields.update({"AmountDue": money(total), "OpenAmount": money(total), "IsPaid": str(total == 0).lower(),
+                   "ExpenseLineRet": lines})
+    record = book.new_txn_record("Bill", fields)
+    return "BillRet", record
