@@ -39,16 +39,18 @@ CITIES = [("Denver", "CO", "80202"), ("Boulder", "CO", "80301"), ("Aurora", "CO"
           ("Littleton", "CO", "80120"), ("Golden", "CO", "80401")]
 
 ACCOUNTS = [
+    # Names as in a typical QuickBooks Online chart of accounts (and the sandbox's), so the demo's
+    # invoice items and bills find their QuickBooks accounts by name on the first sync.
     ("1000", "Checking", AccountType.bank, "Checking"),
-    ("1200", "Accounts Receivable", AccountType.accounts_receivable, "AccountsReceivable"),
+    ("1200", "Accounts Receivable (A/R)", AccountType.accounts_receivable, "AccountsReceivable"),
     ("1210", "Retainage Receivable", AccountType.accounts_receivable, "AccountsReceivable"),
     ("1499", "Undeposited Funds", AccountType.other_current_asset, "UndepositedFunds"),
-    ("2000", "Accounts Payable", AccountType.accounts_payable, "AccountsPayable"),
-    ("4000", "Roofing Income", AccountType.income, "ServiceFeeIncome"),
-    ("4100", "Remodeling Income", AccountType.income, "ServiceFeeIncome"),
+    ("2000", "Accounts Payable (A/P)", AccountType.accounts_payable, "AccountsPayable"),
+    ("4000", "Services", AccountType.income, "ServiceFeeIncome"),
+    ("4100", "Design Income", AccountType.income, "ServiceFeeIncome"),
     ("4200", "Installation Income", AccountType.income, "ServiceFeeIncome"),
     ("4900", "Sales of Product Income", AccountType.income, "SalesOfProductIncome"),
-    ("5000", "Job Materials", AccountType.cost_of_goods_sold, "SuppliesMaterialsCogs"),
+    ("5000", "Job Materials", AccountType.expense, "SuppliesMaterials"),
     ("5100", "Subcontractors", AccountType.cost_of_goods_sold, "CostOfLaborCos"),
     ("6000", "Equipment Rental", AccountType.expense, "EquipmentRental"),
     ("6100", "Fuel", AccountType.expense, "Auto"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from webapp.extensions import db
-from webapp.models import CustomerNameFormat, Link, RunStatus, SyncRun
+from webapp.models import AccountType, BillStatus, CustomerNameFormat, Link, RunStatus, SyncRun
 from webapp.sync import runs
 from tests.integration.conftest import wait_for_run
 
@@ -130,3 +130,75 @@ def test_one_active_run_per_record(app, connect_company, company, make_customer)
     assert first.created and not second.created
     assert second.run.id == first.run.id
     assert db.session.scalar(db.select(db.func.count(SyncRun.id))) == 1
+
+
+def test_payment_is_applied_to_the_invoice_and_uses_the_default_ar_account(worker, qbo, connect_company, company,
+                                                                           make_invoice, make_payment, make_account):
+    receivable = make_account(name="Accounts Receivable (A/R)", account_type=AccountType.accounts_receivable)
+    settings = connect_company(default_ar_account_id=receivable.id)
+    invoice = make_invoice(number="7300", lines=(("1", "500.00"),))
+    payment = make_payment(invoice, amount="200.00", reference="CHK-88")
+    run = _sync(company, "payment", payment)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    [qb_payment] = _query(qbo, settings.realm_id, "SELECT * FROM Payment")
+    [qb_invoice] = _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '7300'")
+    assert qb_payment["Line"][0]["LinkedTxn"][0]["TxnId"] == qb_invoice["Id"]
+    assert float(qb_invoice["Balance"]) == 300.0
+    [qb_ar] = _query(qbo, settings.realm_id, "SELECT * FROM Account WHERE Name = 'Accounts Receivable (A/R)'")
+    assert qb_payment["ARAccountRef"]["value"] == qb_ar["Id"]
+
+
+def test_bill_lines_carry_the_job_and_only_paid_bills_export(worker, qbo, connect_company, company, make_bill):
+    settings = connect_company()
+    draft = make_bill(status=BillStatus.draft)
+    assert _sync(company, "bill", draft).status == RunStatus.failed
+    bill = make_bill(status=BillStatus.paid, amounts=("120.00", "80.00"))
+    run = _sync(company, "bill", bill)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    [qb_bill] = _query(qbo, settings.realm_id, "SELECT * FROM Bill")
+    job_link = db.session.scalar(db.select(Link).where(Link.local_type == "project", Link.local_id == bill.project_id))
+    details = [line["AccountBasedExpenseLineDetail"] for line in qb_bill["Line"]]
+    assert {d["CustomerRef"]["value"] for d in details} == {job_link.quickbooks_id}
+    assert float(qb_bill["TotalAmt"]) == 200.0
+
+
+def test_stale_sync_token_is_reread_and_the_update_applied(worker, qbo, connect_company, company, make_customer):
+    settings = connect_company()
+    customer = make_customer(first_name="Stale", last_name="Token")
+    assert _sync(company, "customer", customer).status == RunStatus.succeeded
+    link = db.session.scalar(db.select(Link).where(Link.local_type == "customer"))
+    qbo.control.edit(settings.realm_id, "Customer", link.quickbooks_id, {"Notes": "edited in QuickBooks"})
+    customer.phone = "720-555-0199"
+    db.session.commit()
+    run = _sync(company, "customer", customer)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    qb_customer = qbo.control.read(settings.realm_id, "Customer", link.quickbooks_id)
+    assert qb_customer["PrimaryPhone"]["FreeFormNumber"] == "720-555-0199"
+
+
+def test_name_taken_by_a_vendor_fails_with_a_hint(worker, qbo, connect_company, company, make_customer):
+    settings = connect_company()
+    qbo.control.create(settings.realm_id, "Vendor", {"DisplayName": "Stone, Ada"})
+    customer = make_customer(first_name="Ada", last_name="Stone")
+    run = _sync(company, "customer", customer)
+    assert run.status == RunStatus.failed
+    error = next(e for e in run.events if e.level == "error")
+    assert "already used by a QuickBooks vendor" in error.message
+    assert "Customer Account Name Format" in error.detail["hint"]
+
+
+def test_sync_job_sends_customer_job_invoices_payments_and_bills(worker, qbo, connect_company, company,
+                                                                  make_project, make_invoice, make_payment, make_bill):
+    settings = connect_company()
+    project = make_project(number="P-9000", address="9 Elm St")
+    invoice = make_invoice(project=project, number="9001")
+    make_payment(invoice)
+    make_bill(project=project)
+    started = runs.start(company.id, "sync_job", "job", project.id, "Sync Job P-9000")
+    run = wait_for_run(started.run.id)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    order = [e.entity_type for e in run.events if e.entity_type]
+    assert order.index("customer") < order.index("project") < order.index("invoice") < order.index("payment")
+    assert _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '9001'")
+    assert len(_query(qbo, settings.realm_id, "SELECT * FROM Payment")) == 1
+    assert len(_query(qbo, settings.realm_id, "SELECT * FROM Bill")) == 1
