@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint
+
+from webapp.forms.invoices import InvoiceForm, SalesLineForm
+from webapp.models import Invoice, InvoiceLine
+from webapp.views.sales import SalesKind, register
 
 bp = Blueprint("invoices", __name__)
 
-
-@bp.route("/")
-def index():
-    return render_template("errors/error.html", code=200, title="invoices", message="Coming soon.")
-
-
-@bp.route("/<int:invoice_id>")
-def show(invoice_id):
-    return index()
+register(bp, SalesKind(
+    area="invoices", model=Invoice, line_model=InvoiceLine, form_class=InvoiceForm, line_form=SalesLineForm,
+    id_arg="invoice_id", label="Invoice", date_attr="invoice_date",
+))
