@@ -1,6 +1,7 @@
 """Pushing records to the QuickBooks Online sandbox through a real RQ worker."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from webapp.extensions import db
@@ -202,3 +203,46 @@ def test_sync_job_sends_customer_job_invoices_payments_and_bills(worker, qbo, co
     assert _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '9001'")
     assert len(_query(qbo, settings.realm_id, "SELECT * FROM Payment")) == 1
     assert len(_query(qbo, settings.realm_id, "SELECT * FROM Bill")) == 1
+
+
+def test_sync_job_uses_batch_requests_in_waves_and_bulk_matching(worker, qbo, connect_company, company,
+                                                                  make_project, make_invoice):
+    settings = connect_company()
+    project = make_project(number="P-9100", address="1 Batch Way")
+    for n in range(12):
+        make_invoice(project=project, number=str(9100 + n))
+    make_invoice(project=project, number="1002")  # exists in the sandbox company: matched, not duplicated
+    qbo.control.clear_requests(settings.realm_id)
+    run = wait_for_run(runs.start(company.id, "sync_job", "job", project.id, "Sync Job P-9100").run.id)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    sent = qbo.control.requests(settings.realm_id)
+    batches = [r for r in sent if r["path"].endswith("/batch")]
+    single_writes = [r for r in sent if r["method"] == "POST" and not r["path"].endswith(("/batch", "/query"))]
+    assert batches and single_writes == []
+    assert all(r["query"].get("requestid") for r in batches)  # a lost answer is replayed, not re-executed
+    assert all(len(json.loads(r["body"])["BatchItemRequest"]) <= 30 for r in batches)
+    doc_lookups = [r for r in sent if r["path"].endswith("/query") and "DocNumber IN" in r["body"]]
+    assert len(doc_lookups) == 1  # one bulk lookup for all 13 invoices
+    assert len(_query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '1002'")) == 1
+    assert run.counts.get("linked") == 1 and run.counts.get("created", 0) >= 12
+
+
+def test_batch_item_failure_fails_only_its_record(worker, qbo, connect_company, company, make_project, make_invoice,
+                                                  make_item):
+    settings = connect_company()
+    project = make_project(number="P-9200")
+    make_invoice(project=project, number="9201")
+    bad = make_invoice(project=project, number="9202")
+    # An item whose income account QuickBooks does not have: that invoice cannot be sent.
+    from webapp.models import FinancialAccount, AccountType
+    orphan = FinancialAccount(company_id=company.id, name="Nowhere Income", account_type=AccountType.income)
+    db.session.add(orphan)
+    db.session.commit()
+    bad.lines[0].item.income_account_id = orphan.id
+    db.session.commit()
+    run = wait_for_run(runs.start(company.id, "sync_job", "job", project.id, "Sync Job P-9200").run.id)
+    assert run.status == RunStatus.partial
+    assert _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '9201'")
+    assert not _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '9202'")
+    errors = [e for e in run.events if e.level == "error" and e.entity_type]
+    assert {e.entity_type for e in errors} <= {"invoice_item", "invoice"}

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import ConnectionStatus, QuickBooksSettings, QuickBooksType, RunStatus, SyncRun
+from webapp.quickbooks.online.batch_push import BatchPusher
 from webapp.quickbooks.online.client import QBOClient
 from webapp.quickbooks.online.errors import QBOError, Retryable
 from webapp.quickbooks.online.push import OnlinePusher, PushProblem
@@ -76,14 +77,12 @@ def execute(run_id: int) -> str:
     counts: dict[str, int] = {}
     failed: list[str] = []
     try:
-        for step in plan:
-            outcome = _push_one(run, settings, pusher, step)
-            counts[outcome] = counts.get(outcome, 0) + 1
-            if outcome == "failed":
-                failed.append(f"{rules.local_type_of(step)}:{step.id}")
-            run.progress_done += 1
-            run.counts = dict(counts)
-            db.session.commit()
+        if run.kind == "sync_job":
+            _push_in_waves(run, settings, pusher, plan, counts, failed)
+        else:
+            for step in plan:
+                outcome = _push_one(run, settings, pusher, step)
+                _count(run, counts, failed, step, outcome)
     except Retryable as exc:
         return _retry_later(run, exc)
     except ReconnectNeeded:
@@ -102,27 +101,71 @@ def execute(run_id: int) -> str:
     return status.value
 
 
+def _count(run: SyncRun, counts: dict, failed: list, record, outcome: str) -> None:
+    counts[outcome] = counts.get(outcome, 0) + 1
+    if outcome == "failed":
+        failed.append(f"{rules.local_type_of(record)}:{record.id}")
+    run.progress_done += 1
+    run.counts = dict(counts)
+    db.session.commit()
+
+
+def _push_in_waves(run, settings, pusher: OnlinePusher, plan: list, counts: dict, failed: list) -> None:
+    """Sync Job: one wave per dependency level, written through the Batch API."""
+    batch = BatchPusher(pusher)
+    waves: dict[int, list] = {}
+    for record in plan:
+        waves.setdefault(rules.RULES[rules.local_type_of(record)].wave, []).append(record)
+    for wave_no in sorted(waves):
+        sendable = []
+        for record in waves[wave_no]:
+            reason = rules.refusal(settings, record)
+            if reason:
+                _count(run, counts, failed, record, _report(run, record, None, reason))
+            else:
+                sendable.append(record)
+        results = batch.push_wave(sendable, wave_no) if sendable else {}
+        for record in sendable:
+            result = results[(rules.local_type_of(record), record.id)]
+            _count(run, counts, failed, record, _report(run, record, result))
+
+
 def _push_one(run: SyncRun, settings: QuickBooksSettings, pusher: OnlinePusher, record) -> str:
-    local_type = rules.local_type_of(record)
-    label = f"{rules.RULES[local_type].label} {_label(record)}"
     reason = rules.refusal(settings, record)
     if reason:
-        runs.event(run, f"{label}: not sent. {reason}", level="warning", entity_type=local_type, entity_id=record.id)
-        return "skipped"
+        return _report(run, record, None, reason)
     try:
-        outcome = pusher.push(record)
-    except PushProblem as exc:
+        result = pusher.push(record)
+    except (PushProblem, QBOError) as exc:
+        if getattr(exc, "retryable", False):
+            raise
+        result = exc
+    return _report(run, record, result)
+
+
+def _report(run: SyncRun, record, result, refusal: str | None = None) -> str:
+    """Log one record's outcome in plain words and return its count key."""
+    local_type = rules.local_type_of(record)
+    label = f"{rules.RULES[local_type].label} {_label(record)}"
+    if refusal:
+        runs.event(run, f"{label}: not sent. {refusal}", level="warning", entity_type=local_type, entity_id=record.id)
+        return "skipped"
+    exc = result if isinstance(result, Exception) else None
+    if isinstance(exc, QBOError) and exc.retryable:
+        raise exc
+    if isinstance(exc, PushProblem):
         db.session.rollback()
         runs.event(run, f"{label}: {exc.message}", level="error", entity_type=local_type, entity_id=record.id,
                    detail={"hint": exc.hint, "code": exc.code})
         return "failed"
-    except QBOError as exc:
-        if exc.retryable:
-            raise
+    if isinstance(exc, QBOError):
         db.session.rollback()
         runs.event(run, f"{label}: QuickBooks refused it: {exc.message}", level="error", entity_type=local_type,
                    entity_id=record.id, detail=exc.as_detail())
         return "failed"
+    if exc is not None:
+        raise exc
+    outcome = result
     words = {"created": "created in QuickBooks", "updated": "updated in QuickBooks",
              "linked": "matched an existing QuickBooks record and linked to it",
              "unchanged": "unchanged since the last sync, not sent again"}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models import (
-    Bill, CreditMemo, Customer, EmploymentType, Invoice, InvoiceItem, Payment, Project, QuickBooksSettings, User,
+    Bill, CreditMemo, Customer, EmploymentType, Invoice, Payment, Project, QuickBooksSettings, User,
 )
 from webapp.sync import rules
 
@@ -74,12 +74,6 @@ def add_with_dependencies(plan: Plan, record, settings: QuickBooksSettings) -> N
                 plan.add(line.tracking_class)
     elif isinstance(record, Project):
         _job_and_customer(plan, record, settings)
-        if record.tracking_class is not None:
-            plan.add(record.tracking_class)
-        if record.term is not None:
-            plan.add(record.term)
-    elif isinstance(record, InvoiceItem):
-        pass
     plan.add(record)
 
 

@@ -58,8 +58,8 @@ def project(record: Project, settings: QuickBooksSettings, refs: Refs) -> dict:
             "ParentRef": refs(record.customer)}
     if record.address.strip():
         body["ShipAddr"] = {"Line1": rules.text(record.address, settings)}
-    if record.term is not None:
-        body["SalesTermRef"] = refs(record.term)
+    # No SalesTermRef here: each invoice carries its terms, and a job that needed its term first would
+    # break the dependency waves (customers, then jobs, then lists and transactions).
     return body
 
 
