@@ -140,3 +140,43 @@ def test_deleting_a_synced_record_leaves_a_reminder_and_never_calls_quickbooks(
     assert db.session.scalar(db.select(db.func.count(Link.id))) == 0
     assert qbo.control.requests(settings.realm_id) == []
     assert "Soon, Gone" in admin_client.get("/quickbooks/reminders").get_data(as_text=True)
+
+
+def test_an_edit_during_a_running_automatic_sync_starts_one_more_run(app, connect_company, company, make_invoice):
+    connect_company(sync_type=SyncType.automatic)
+    invoice = make_invoice()
+    first = runs.start(company.id, "push", "invoice", invoice.id, "Invoice").run
+    first.status = RunStatus.running  # as if a worker were sending the old state right now
+    db.session.commit()
+    again = runs.start(company.id, "push", "invoice", invoice.id, "Invoice", again_if_running=True)
+    assert not again.created and again.run.id == first.id
+    runs.finish(first, RunStatus.succeeded)
+    follow_up = db.session.scalars(db.select(SyncRun).where(SyncRun.id != first.id)).all()
+    assert len(follow_up) == 1 and follow_up[0].target_id == invoice.id
+
+
+def test_sweeper_requeues_a_run_whose_job_vanished_and_fails_stuck_runs(worker, qbo, connect_company, company,
+                                                                         make_customer, redis_url):
+    from webapp.queues import redis_connection
+    from webapp.sync import sweeper
+
+    connect_company()
+    lost = runs.start(company.id, "push", "customer", make_customer().id, "Customer lost").run
+    stuck = runs.start(company.id, "push", "customer", make_customer().id, "Customer stuck").run
+    # Simulate a Redis restart before a worker took the first job, and a worker that died mid-run.
+    redis_connection().delete(f"rq:job:{lost.job_id}")
+    wait_for_run(stuck.id)
+    db.session.expire_all()
+    lost = db.session.get(SyncRun, lost.id)
+    lost.created_at = utcnow() - timedelta(minutes=5)
+    if lost.status.finished:  # the worker was faster than the delete; make it look lost again
+        lost.status, lost.active_key, lost.job_id = RunStatus.queued, "lost-key", "gone"
+    stuck = db.session.get(SyncRun, stuck.id)
+    stuck.status, stuck.active_key, stuck.started_at = RunStatus.running, "stuck-key", utcnow() - timedelta(hours=2)
+    db.session.commit()
+    result = sweeper.sweep()
+    assert result == {"requeued": 1, "failed": 1}
+    assert wait_for_run(lost.id).status == RunStatus.succeeded
+    db.session.expire_all()
+    stuck = db.session.get(SyncRun, stuck.id)
+    assert stuck.status == RunStatus.failed and "timeout" in stuck.error.lower() + " ".join(e.message for e in stuck.events).lower()

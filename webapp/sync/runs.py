@@ -36,11 +36,18 @@ class Started:
 
 def start(company_id: int, kind: str, target_type: str, target_id: int | None, label: str, *,
           user_id: int | None = None, backend: str = "online", options: dict | None = None,
-          delay: timedelta | None = None) -> Started:
-    """Record a run and hand it to a worker; if one is already active for the target, return that one."""
+          delay: timedelta | None = None, again_if_running: bool = False) -> Started:
+    """Record a run and hand it to a worker; if one is already active for the target, return that one.
+
+    `again_if_running`: the record changed while its run is already sending it (Automatic sync);
+    the active run may have read the old state, so one more run follows when it finishes.
+    """
     key = active_key(company_id, kind, target_type, target_id)
     existing = db.session.scalar(select(SyncRun).where(SyncRun.active_key == key))
     if existing is not None:
+        if again_if_running and existing.status == RunStatus.running and not existing.options.get("again"):
+            existing.options = {**existing.options, "again": True}
+            db.session.commit()
         return Started(existing, False)
     settings = db.session.scalar(select(QuickBooksSettings).where(QuickBooksSettings.company_id == company_id))
     paused = settings is None or not settings.enabled
@@ -99,6 +106,10 @@ def finish(run: SyncRun, status: RunStatus, error: str = "") -> None:
     run.finished_at = utcnow()
     run.active_key = None
     db.session.commit()
+    if run.options.get("again"):
+        options = {k: v for k, v in run.options.items() if k not in ("again", "salt")}
+        start(run.company_id, run.kind, run.target_type, run.target_id, run.target_label,
+              user_id=run.requested_by_id, backend=run.backend, options=options)
 
 
 def pause(run: SyncRun, reason: str) -> None:

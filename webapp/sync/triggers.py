@@ -41,7 +41,7 @@ def on_saved(model, company_id: int, record_id: int, user_id: int | None = None,
     # run (one per record) and add nothing, and the run pushes the latest state when it starts.
     delay = timedelta(seconds=current_app.config.get("SYNC_DEBOUNCE_SECONDS", 5))
     runs.start(company_id, "push", local_type, record_id, _label(record), user_id=user_id, backend=backend,
-               options={"trigger": "automatic"}, delay=delay)
+               options={"trigger": "automatic"}, delay=delay, again_if_running=True)
 
 
 def on_work_order_completed(model, company_id: int, project_id: int, user_id: int | None = None, **_kw) -> None:
