@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from webapp.extensions import db
 from webapp.tenancy import scoped
@@ -27,9 +28,9 @@ class RecordSelectField(SelectField):
             stmt = stmt.where(self.model.active.is_(True))
         records = db.session.scalars(stmt).all()
         text = self.text or (lambda r: r.name)
-        choices = [(r.id, text(r)) for r in records]
+        choices = [SelectChoice(r.id, text(r)) for r in records]
         if self.blank is not None:
-            choices.insert(0, (None, self.blank))
+            choices.insert(0, SelectChoice(None, self.blank))
         self.choices = choices
 
 

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from webapp.forms.lookups import choices
 from webapp.models import EmploymentType, Role
 
 
@@ -11,8 +12,8 @@ class UserForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=255)])
     phone = StringField("Phone", validators=[Length(max=40)])
-    role = SelectField("Role", choices=[(r.value, r.label) for r in Role], coerce=Role)
-    employment_type = SelectField("Employment type", choices=[(t.value, t.label) for t in EmploymentType],
+    role = SelectField("Role", choices=choices(Role), coerce=Role)
+    employment_type = SelectField("Employment type", choices=choices(EmploymentType),
                                   coerce=EmploymentType)
     active = BooleanField("Active", default=True)
     password = PasswordField("Password", validators=[Optional(), Length(min=8, max=128)])
