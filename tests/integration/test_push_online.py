@@ -246,3 +246,88 @@ def test_batch_item_failure_fails_only_its_record(worker, qbo, connect_company, 
     assert not _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '9202'")
     errors = [e for e in run.events if e.level == "error" and e.entity_type]
     assert {e.entity_type for e in errors} <= {"invoice_item", "invoice"}
+
+
+def test_customer_job_export_off_sends_transactions_to_the_customer(worker, qbo, connect_company, company,
+                                                                     make_invoice):
+    settings = connect_company(export_customer_jobs=False, auto_print_invoices=True)
+    invoice = make_invoice(number="7400")
+    run = _sync(company, "invoice", invoice)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    [qb_invoice] = _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '7400'")
+    customer_link = db.session.scalar(db.select(Link).where(Link.local_type == "customer"))
+    assert qb_invoice["CustomerRef"]["value"] == customer_link.quickbooks_id
+    assert qb_invoice["PrintStatus"] == "NeedToPrint"  # Auto mark invoices for printing
+    assert db.session.scalar(db.select(db.func.count(Link.id)).where(Link.local_type == "project")) == 0
+
+
+def test_credit_memos_sync_only_when_their_export_is_on(worker, qbo, connect_company, company, make_credit_memo):
+    settings = connect_company()
+    memo = make_credit_memo()
+    refused = _sync(company, "credit_memo", memo)
+    assert refused.status == RunStatus.failed and "Credit Memo Export is off" in refused.error
+    settings.export_credit_memos = True
+    db.session.commit()
+    run = _sync(company, "credit_memo", memo)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    assert _query(qbo, settings.realm_id, f"SELECT * FROM CreditMemo WHERE DocNumber = '{memo.number}'")
+
+
+def test_users_push_as_employee_or_1099_vendor_and_sales_rep_on_the_invoice(worker, qbo, connect_company, company,
+                                                                             make_user, make_invoice, make_project):
+    from webapp.models import EmploymentType, ProjectAssignment, ResponsibilityRole, Role
+
+    settings = connect_company(export_employees=True)
+    employee = make_user(role=Role.staff, name="Erin Employee", employment_type=EmploymentType.employee)
+    contractor = make_user(role=Role.staff, name="Cole Contractor", employment_type=EmploymentType.vendor_1099)
+    nobody = make_user(role=Role.staff, name="Nora None")
+    project = make_project()
+    db.session.add_all([
+        ProjectAssignment(company_id=company.id, project_id=project.id, user_id=employee.id,
+                          role=ResponsibilityRole.sales_rep),
+        ProjectAssignment(company_id=company.id, project_id=project.id, user_id=contractor.id,
+                          role=ResponsibilityRole.project_manager),
+        ProjectAssignment(company_id=company.id, project_id=project.id, user_id=nobody.id,
+                          role=ResponsibilityRole.foreman)])
+    db.session.commit()
+    invoice = make_invoice(project=project, number="7500")
+    run = _sync(company, "invoice", invoice)
+    assert run.status == RunStatus.succeeded, [e.message for e in run.events]
+    assert _query(qbo, settings.realm_id, "SELECT * FROM Employee WHERE DisplayName = 'Erin Employee'")
+    [vendor] = _query(qbo, settings.realm_id, "SELECT * FROM Vendor WHERE DisplayName = 'Cole Contractor'")
+    assert vendor["Vendor1099"] is True
+    assert not _query(qbo, settings.realm_id, "SELECT * FROM Employee WHERE DisplayName = 'Nora None'")
+    [qb_invoice] = _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '7500'")
+    assert qb_invoice["CustomField"][0]["StringValue"] == "Erin Employee"
+    assert _sync(company, "user", nobody).error.startswith("In order for a user to sync")
+
+
+def test_employee_export_off_sends_no_people(worker, qbo, connect_company, company, make_user, make_invoice,
+                                             make_project):
+    from webapp.models import EmploymentType, ProjectAssignment, ResponsibilityRole, Role
+
+    settings = connect_company(export_employees=False)
+    rep = make_user(role=Role.staff, name="Sam Salesrep", employment_type=EmploymentType.employee)
+    project = make_project()
+    db.session.add(ProjectAssignment(company_id=company.id, project_id=project.id, user_id=rep.id,
+                                     role=ResponsibilityRole.sales_rep))
+    db.session.commit()
+    assert _sync(company, "invoice", make_invoice(project=project, number="7600")).status == RunStatus.succeeded
+    assert not _query(qbo, settings.realm_id, "SELECT * FROM Employee WHERE DisplayName = 'Sam Salesrep'")
+    [qb_invoice] = _query(qbo, settings.realm_id, "SELECT * FROM Invoice WHERE DocNumber = '7600'")
+    assert not qb_invoice.get("CustomField")
+
+
+def test_invoice_export_off_sends_no_invoice_or_item(worker, qbo, connect_company, company, make_invoice):
+    settings = connect_company(export_invoices=False)
+    run = _sync(company, "invoice", make_invoice(number="7700"))
+    assert run.status == RunStatus.failed and "Service Items & Invoices is off" in run.error
+    writes = [r for r in qbo.control.requests(settings.realm_id) if r["method"] == "POST"]
+    assert writes == []
+
+
+def test_bill_export_off_sends_no_vendor_or_bill(worker, qbo, connect_company, company, make_bill):
+    settings = connect_company(export_bills=False)
+    run = _sync(company, "bill", make_bill())
+    assert run.status == RunStatus.failed and "Vendors & Bill Export is off" in run.error
+    assert [r for r in qbo.control.requests(settings.realm_id) if r["method"] == "POST"] == []
