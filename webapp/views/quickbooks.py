@@ -38,8 +38,11 @@ def _allowed_or_403():
 
 def _settings_page(**forms):
     settings = qb_settings.for_company(company_id())
-    connection_form = forms.get("connection_form") or qb_settings.ConnectionForm(obj=settings, prefix="c")
-    sync_form = forms.get("sync_form") or qb_settings.SyncSettingsForm(obj=settings, prefix="s")
+    # formdata=None: a form not being submitted shows what is saved, never the fields of another
+    # section's POST (choosing a realm used to redraw "Enable QuickBooks" as OFF).
+    connection_form = forms.get("connection_form") or qb_settings.ConnectionForm(obj=settings, prefix="c",
+                                                                                 formdata=None)
+    sync_form = forms.get("sync_form") or qb_settings.SyncSettingsForm(obj=settings, prefix="s", formdata=None)
     load_record_choices(sync_form)
     return {"settings": settings, "connection_form": connection_form, "sync_form": sync_form,
             "connections": qb_settings.available_connections(company_id()), "help": qb_settings.HELP,
@@ -176,7 +179,8 @@ def callback():
         db.session.add(connection)
     tokens.store_new_token(connection, dict(token))
     db.session.commit()
-    runs.resume_paused(current_user.company_id) if _is_company_connection(connection) else None
+    if _is_company_connection(connection):  # a reconnect: the runs that waited for it go on
+        runs.resume_paused(current_user.company_id)
     flash(f"Your QuickBooks account is connected (Realm ID {realm_id}).", "success")
     return redirect(url_for("profile.index"))
 
