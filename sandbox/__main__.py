@@ -23,7 +23,8 @@ def run_online(args: argparse.Namespace) -> int:
     client_secret = args.client_secret or os.environ.get("QBO_SANDBOX_CLIENT_SECRET") or DEFAULT_CLIENT_SECRET
     os.makedirs(os.path.dirname(os.path.abspath(args.db)), exist_ok=True)
     app = create_app(args.db, reset=args.reset, client_id=client_id, client_secret=client_secret,
-                     rate_limits=not args.no_rate_limits)
+                     rate_limits=not args.no_rate_limits, webhook_url=args.webhook_url,
+                     webhook_verifier=args.webhook_verifier)
     sandbox = app.extensions["qbo_sandbox"]
     server = make_server(args.host, args.port, app, threaded=True)
     base = f"http://{args.host}:{server.server_port}"
@@ -61,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     online.add_argument("--client-id", help="OAuth client id (env QBO_SANDBOX_CLIENT_ID)")
     online.add_argument("--client-secret", help="OAuth client secret (env QBO_SANDBOX_CLIENT_SECRET)")
     online.add_argument("--no-rate-limits", action="store_true", help="turn Intuit's throttles off")
+    online.add_argument("--webhook-url", default=os.environ.get("QBO_SANDBOX_WEBHOOK_URL"),
+                        help="send every company's webhooks here (env QBO_SANDBOX_WEBHOOK_URL)")
+    online.add_argument("--webhook-verifier", default=os.environ.get("QBO_SANDBOX_WEBHOOK_VERIFIER"),
+                        help="verifier token that signs them (default cc-sandbox-verifier)")
     online.set_defaults(run=run_online)
     kinds.add_parser("desktop", help="QuickBooks Desktop simulator: python -m sandbox desktop -h")
     argv = sys.argv[1:] if argv is None else argv

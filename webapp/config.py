@@ -47,7 +47,9 @@ def from_environment(instance_path: str) -> dict:
         "QBO_SANDBOX_URL": sandbox_url,
         "QBO_API_BASE": env.get("QBO_API_BASE", _qbo_api_base(qbo_environment, sandbox_url)),
         "QBO_DISCOVERY_URL": env.get("QBO_DISCOVERY_URL", _qbo_discovery(qbo_environment, sandbox_url)),
-        "QBO_WEBHOOK_VERIFIER": env.get("QBO_WEBHOOK_VERIFIER", ""),
+        # The local sandbox signs its webhooks with this token (sandbox/online/knobs.py).
+        "QBO_WEBHOOK_VERIFIER": env.get("QBO_WEBHOOK_VERIFIER",
+                                        "cc-sandbox-verifier" if qbo_environment == "local" else ""),
         "QBO_MINOR_VERSION": int(env.get("QBO_MINOR_VERSION", "75")),
         "SYNC_DEBOUNCE_SECONDS": float(env.get("SYNC_DEBOUNCE_SECONDS", "5")),
         # Backoff between attempts of a run after 5xx / timeouts; Intuit asks for 60 s after a 429.

@@ -107,6 +107,7 @@ def create_app(db_path: str, **options) -> Flask:
     rate_limits=True              Intuit's throttles on for every company (per-company knob)
     throttle_xml=False            429 bodies as XML
     latency_ms=0                  per-request latency
+    webhook_url, webhook_verifier  where every company sends its webhooks by default (None: nowhere)
     webhook_delay, webhook_retry_delays   defaults for every company's webhook settings
     """
     from . import api, control, oauth

@@ -86,6 +86,10 @@ class Knobs:
         knobs.rate_limits.enabled = self._defaults.get("rate_limits", True)
         knobs.rate_limits.xml = self._defaults.get("throttle_xml", False)
         knobs.latency_ms = self._defaults.get("latency_ms", 0)
+        if self._defaults.get("webhook_url"):
+            knobs.webhook.url = self._defaults["webhook_url"]
+        if self._defaults.get("webhook_verifier"):
+            knobs.webhook.verifier_token = self._defaults["webhook_verifier"]
         if "webhook_delay" in self._defaults:
             knobs.webhook.delay = self._defaults["webhook_delay"]
         if "webhook_retry_delays" in self._defaults:
