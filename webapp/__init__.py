@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from webapp import auth, cli, database, templating, views
     from webapp.quickbooks import panels
-    from webapp.quickbooks.online import oauth
+    from webapp.quickbooks.online import inbound_panels, oauth
     from webapp.sync import triggers
 
     database.init_app(app)
@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     oauth.init_app(app)
     panels.init_app(app)
+    inbound_panels.init_app(app)
     triggers.init_app(app)
     views.init_app(app)
     cli.init_app(app)

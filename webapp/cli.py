@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from webapp.extensions import db
+from webapp.quickbooks.desktop import cli as desktop_cli
 
 companies = AppGroup("companies", help="Operator commands for companies.")
 demo = AppGroup("demo", help="Demo data.")
@@ -62,3 +63,4 @@ def seed(size: str, if_empty: bool):
 def init_app(app: Flask) -> None:
     app.cli.add_command(companies)
     app.cli.add_command(demo)
+    desktop_cli.init_app(app)

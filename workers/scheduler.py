@@ -10,11 +10,15 @@ from rq.cron import CronScheduler
 
 from webapp import create_app
 from webapp.queues import redis_connection
-from workers import periodic
+from workers import desktop_jobs, inbound_jobs, periodic
 
 # (job, queue, seconds between runs)
 SCHEDULE = [
     (periodic.sweep_runs, "default", 60),
+    # Starts the simulated Web Connector for each Desktop company whose RunEveryNMinutes has passed.
+    (desktop_jobs.run_web_connectors, "default", 60),
+    # QuickBooks Online change feed (webhooks are only a trigger and may be lost).
+    (inbound_jobs.catch_up_quickbooks, "default", 60),
 ]
 
 

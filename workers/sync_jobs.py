@@ -8,10 +8,11 @@ from workers.context import app_context
 
 def run_sync(run_id: int) -> str:
     with app_context():
+        from webapp.quickbooks.online import inbound_runs
         from webapp.sync import engine
 
         try:
-            return engine.execute(run_id)
+            return (inbound_runs.execute if inbound_runs.is_inbound(run_id) else engine.execute)(run_id)
         except Exception as exc:
             engine.fail_unexpected(run_id, exc)
             raise  # RQ records the job as failed, with the traceback, for the team

@@ -18,3 +18,8 @@ from webapp.models.quickbooks import (  # noqa: F401
     QuickBooksConnection, QuickBooksSettings, QuickBooksType, SyncType,
 )
 from webapp.models.sync import Link, LinkState, RunStatus, SyncEvent, SyncRun  # noqa: F401
+from webapp.models.desktop import (  # noqa: F401
+    PENDING_STATUSES, DesktopWatermark, EntryStatus, QueueEntry, SessionStatus, WebConnectorAccount,
+    WebConnectorMessage, WebConnectorSession,
+)
+from webapp.models.inbound import InboundCursor  # noqa: F401

@@ -70,7 +70,10 @@ def for_company(company_id: int, create: bool = True) -> QuickBooksSettings | No
 
 def backend_and_realm(settings: QuickBooksSettings) -> tuple[str, str]:
     if settings.quickbooks_type == QuickBooksType.desktop:
-        return "desktop", getattr(settings, "desktop_file_id", "") or "desktop"
+        # Desktop links live under the company file's FileID (the one in the company's .qwc).
+        from webapp.quickbooks.desktop import accounts
+
+        return "desktop", accounts.ensure(settings.company_id).file_id
     return "online", settings.realm_id
 
 

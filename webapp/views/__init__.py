@@ -6,9 +6,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from webapp.views import (
-        auth, bills, credit_memos, customers, dashboard, errors, invoices, lists, payments, profile, projects,
+        auth, bills, credit_memos, customers, dashboard, desktop, errors, invoices, lists, payments, profile, projects,
         quickbooks, settings, users, vendors,
     )
+    from webapp.views import quickbooks_inbound
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
@@ -24,4 +25,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(profile.bp, url_prefix="/profile")
     app.register_blueprint(settings.bp, url_prefix="/settings")
     app.register_blueprint(quickbooks.bp, url_prefix="/quickbooks")
+    app.register_blueprint(desktop.bp)  # /qbwc (the Web Connector) and /quickbooks/desktop
+    app.register_blueprint(quickbooks_inbound.bp, url_prefix="/quickbooks")
     errors.init_app(app)

@@ -1,5 +1,8 @@
-"""QuickBooks Desktop through Intuit's Web Connector: qbXML messages, the SOAP service, the .qwc file.
+"""QuickBooks Desktop through Intuit's Web Connector.
 
-Nothing here touches the database: the application implements ``soap.WebConnectorService`` on top
-of its queue and passes it to ``soap.handle``.
+Protocol layers (no database): schema, qbxml, safexml, errors, operations, soap, wsdl, qwc.
+Application layers on top of them: accounts (the company's Web Connector login and .qwc), queue
+(runs become queue entries), sender (the next qbXML message), service (the SOAP service and its
+sessions), results (QuickBooks' answers, applied by an RQ job), imports and bills (queries), mapping
+(records to qbXML fields), simulator and cli (the simulated Web Connector for development).
 """
