@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from webapp.extensions import db
 from webapp.models import QuickBooksConnection, QuickBooksSettings, RunStatus, SyncRun
 from webapp.models.base import utcnow
 from webapp.quickbooks.online import oauth
+from tests.waiting import wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEST_SETTINGS = {"SYNC_RETRY_DELAYS": "1,1,1,1,1", "QBO_THROTTLE_DELAY": "1", "SYNC_DEBOUNCE_SECONDS": "1",
@@ -88,13 +88,14 @@ def connect_company(app, qbo, admin):
 def wait_for_run(run_id: int, timeout: float = 45, statuses=None) -> SyncRun:
     """Wait until the worker finishes the run (or it reaches one of `statuses`)."""
     wanted = statuses or (RunStatus.succeeded, RunStatus.failed, RunStatus.partial)
-    deadline = time.monotonic() + timeout
-    while True:
-        db.session.expire_all()
+
+    def reached():
         run = db.session.get(SyncRun, run_id)
-        if run.status in wanted:
-            return run
-        if time.monotonic() > deadline:
-            lines = "\n".join(e.message for e in run.events)
-            raise AssertionError(f"run {run_id} still {run.status.value} after {timeout}s:\n{lines}")
-        time.sleep(0.05)
+        return run if run.status in wanted else None
+
+    def still():
+        run = db.session.get(SyncRun, run_id)
+        lines = "\n".join(e.message for e in run.events)
+        return f"run {run_id} (still {run.status.value}):\n{lines}"
+
+    return wait_until(reached, timeout, still)

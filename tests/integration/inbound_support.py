@@ -15,6 +15,7 @@ from webapp.models import InboundCursor, Link, QuickBooksConnection, QuickBooksS
 from webapp.models.base import utcnow
 from webapp.sync import runs
 from tests.integration.conftest import wait_for_run
+from tests.waiting import wait_until
 
 VERIFIER = "inbound-test-verifier"
 
@@ -95,16 +96,17 @@ def catch_up(company, timeout: float = 45) -> SyncRun | None:
     run_id = newest()
     if run_id <= before:
         return None  # already done and, having found nothing new, removed
-    deadline = time.monotonic() + timeout
-    while True:
-        db.session.expire_all()
+    outcome: list = []
+
+    def settled():
         run = db.session.get(SyncRun, run_id)
-        if run is None:
-            return None
-        if run.status in (RunStatus.succeeded, RunStatus.failed, RunStatus.partial):
-            return run
-        assert time.monotonic() < deadline, f"catch-up run {run_id} still {run.status.value}"
-        time.sleep(0.05)
+        if run is None or run.status in (RunStatus.succeeded, RunStatus.failed, RunStatus.partial):
+            outcome.append(run)  # a run that found nothing new is deleted: None is a result too
+            return True
+        return False
+
+    wait_until(settled, timeout, f"catch-up run {run_id}")
+    return outcome[0]
 
 
 def webhook_runs(company) -> list[SyncRun]:
@@ -115,10 +117,9 @@ def webhook_runs(company) -> list[SyncRun]:
 
 def wait_for_webhook_runs(company, count: int = 1, timeout: float = 30) -> list[SyncRun]:
     """Wait until `count` webhook runs exist and all are finished."""
-    deadline = time.monotonic() + timeout
-    while True:
+    def finished():
         found = webhook_runs(company)
-        if len(found) >= count and all(r.status.finished for r in found):
-            return found
-        assert time.monotonic() < deadline, f"webhook runs: {[(r.id, r.status.value) for r in found]}"
-        time.sleep(0.05)
+        return found if len(found) >= count and all(r.status.finished for r in found) else None
+
+    return wait_until(finished, timeout,
+                      lambda: f"webhook runs: {[(r.id, r.status.value) for r in webhook_runs(company)]}")

@@ -2,7 +2,6 @@
 imported into a contract from its Job Costs tab."""
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -11,6 +10,7 @@ from webapp.extensions import db
 from webapp.models import Bill, Payment, RunStatus, Vendor
 from webapp.sync import runs
 from tests.integration.conftest import wait_for_run
+from tests.waiting import wait_until
 from tests.integration.inbound_support import catch_up, follow_changes_from_now, link_of
 
 
@@ -97,13 +97,13 @@ def _bill(qbo, realm, vendor_id, account_id, customer_id, amount, doc):
 
 
 def _wait_component(client, url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
+    """Poll the component as htmx does, re-asking whenever a run changes, until it answers 286."""
+    def done():
         response = client.get(url, headers={"HX-Request": "true"})
-        if response.status_code == 286:
-            return response.data.decode()
-        assert response.status_code == 200 and time.monotonic() < deadline
-        time.sleep(0.1)
+        assert response.status_code in (200, 286)
+        return response.data.decode() if response.status_code == 286 else None
+
+    return wait_until(done, timeout, url)
 
 
 def test_bill_import_window_checkboxes_and_no_double_import(worker, qbo, connect_company, company, make_project,

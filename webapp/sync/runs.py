@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from webapp.extensions import db
 from webapp.models import QuickBooksSettings, RunStatus, SyncEvent, SyncRun
 from webapp.models.base import utcnow
+from webapp.queues import redis_connection
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,18 @@ def dispatch(run: SyncRun, delay: timedelta | None = None) -> None:
     db.session.commit()
 
 
+CHANNEL = "cc:sync-runs"  # "<company id>:<run id>" after every committed change of a run
+
+
+def announce(run: SyncRun) -> None:
+    """Tell whoever listens (tests waiting for a run; a live view could too) that the run changed.
+    Best effort: the database stays the truth, a lost message only delays a listener's re-check."""
+    try:
+        redis_connection().publish(CHANNEL, f"{run.company_id}:{run.id}")
+    except Exception as exc:  # noqa: BLE001 - Redis down must not fail the sync itself
+        log.debug("could not announce run %s: %s", run.id, exc)
+
+
 def event(run: SyncRun, message: str, *, level: str = "info", entity_type: str = "", entity_id: int | None = None,
           detail: dict | None = None, commit: bool = True) -> SyncEvent:
     ev = SyncEvent(run_id=run.id, level=level, message=message, entity_type=entity_type, entity_id=entity_id,
@@ -90,6 +103,7 @@ def event(run: SyncRun, message: str, *, level: str = "info", entity_type: str =
     db.session.add(ev)
     if commit:
         db.session.commit()
+        announce(run)
     return ev
 
 
@@ -106,6 +120,7 @@ def finish(run: SyncRun, status: RunStatus, error: str = "") -> None:
     run.finished_at = utcnow()
     run.active_key = None
     db.session.commit()
+    announce(run)
     if run.options.get("again"):
         options = {k: v for k, v in run.options.items() if k not in ("again", "salt")}
         start(run.company_id, run.kind, run.target_type, run.target_id, run.target_label,
