@@ -8,6 +8,7 @@ from wtforms.validators import Optional, ValidationError
 
 from webapp.extensions import db
 from webapp.forms.fields import RecordSelectField
+from webapp.forms.lookups import choices
 from webapp.models import (
     AccountType, ConnectionStatus, CustomerNameFormat, ExpenseExportStatus, FinancialAccount, JobNameFormat,
     QuickBooksConnection, QuickBooksSettings, QuickBooksType, Role, SyncType, User,
@@ -86,8 +87,12 @@ def available_connections(company_id: int) -> list[QuickBooksConnection]:
         ).order_by(QuickBooksConnection.realm_id, QuickBooksConnection.id)).all()
 
 
+SYNC_TYPE_LABELS = {SyncType.manual: "Manual by Button", SyncType.automatic: "Automatic"}
+EXPENSE_STATUS_LABELS = {ExpenseExportStatus.paid: "Paid", ExpenseExportStatus.paid_and_approved: "Paid & Approved"}
+
+
 class ConnectionForm(FlaskForm):
-    quickbooks_type = RadioField("QuickBooks Type", choices=[(t.value, t.label) for t in QuickBooksType],
+    quickbooks_type = RadioField("QuickBooks Type", choices=choices(QuickBooksType),
                                  coerce=QuickBooksType)
     enabled = BooleanField("Enable QuickBooks for this Company")
 
@@ -102,21 +107,19 @@ class SyncSettingsForm(FlaskForm):
     auto_print_invoices = BooleanField("Auto Mark Invoices for Printing")
     auto_export_expenses = BooleanField("Auto Export Expenses on Work Order Completion")
     sync_after = DateField("Synchronize Contracts after this Date", validators=[Optional()])
-    sync_type = RadioField("Synchronize Type", choices=[(SyncType.manual.value, "Manual by Button"),
-                                                        (SyncType.automatic.value, "Automatic")], coerce=SyncType)
+    sync_type = RadioField("Synchronize Type", choices=choices(SyncType, SYNC_TYPE_LABELS.get), coerce=SyncType)
     capitalize = BooleanField("Synchronization Format: all data in capital letters")
     customer_name_format = SelectField("Customer Account Name Format",
-                                       choices=[(k.value, v) for k, v in rules.CUSTOMER_NAME_FORMATS.items()],
+                                       choices=choices(rules.CUSTOMER_NAME_FORMATS, rules.CUSTOMER_NAME_FORMATS.get),
                                        coerce=CustomerNameFormat)
-    job_name_format = SelectField("Customer Job Format", choices=[(k.value, v) for k, v in rules.JOB_NAME_FORMATS.items()],
+    job_name_format = SelectField("Customer Job Format", choices=choices(rules.JOB_NAME_FORMATS, rules.JOB_NAME_FORMATS.get),
                                   coerce=JobNameFormat)
     default_ar_account_id = RecordSelectField("Default Accounts Receivable Account for Payments",
                                               model=FinancialAccount, order_by=FinancialAccount.name,
                                               text=lambda a: f"{a.label} ({a.account_type.value})",
                                               blank="— Undeposited Funds (default) —", active_only=True)
     expense_export_status = SelectField("Expense Export Status",
-                                        choices=[(ExpenseExportStatus.paid.value, "Paid"),
-                                                 (ExpenseExportStatus.paid_and_approved.value, "Paid & Approved")],
+                                        choices=choices(ExpenseExportStatus, EXPENSE_STATUS_LABELS.get),
                                         coerce=ExpenseExportStatus)
 
     def validate_default_ar_account_id(self, field):
