@@ -286,8 +286,11 @@ class DesktopCompany:
             "InvoiceAdd": lambda b, f: transactions.add_sales(b, "Invoice", f),
             "CreditMemoAdd": lambda b, f: transactions.add_sales(b, "CreditMemo", f),
             "InvoiceMod": transactions.mod_invoice,
+            "CreditMemoMod": transactions.mod_credit_memo,
             "ReceivePaymentAdd": transactions.add_payment,
+            "ReceivePaymentMod": transactions.mod_payment,
             "BillAdd": transactions.add_bill,
+            "BillMod": transactions.mod_bill,
         }
         if name not in handlers:
             raise StatusError(errors.FEATURE_NOT_ENABLED, f"{name} is not supported by the simulated company.")

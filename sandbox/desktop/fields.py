@@ -28,8 +28,9 @@ _LIST_LABEL = {"Customer": "Customer:Job", "Item": "Item", "Account": "Account",
                "PaymentMethod": "Payment Method", "Employee": "Entity"}
 
 
-_ALWAYS_LISTS = frozenset({"InvoiceLineAdd", "InvoiceLineMod", "CreditMemoLineAdd", "AppliedToTxnAdd",
-                           "ExpenseLineAdd", "IncludeRetElement", "OwnerID"})
+_ALWAYS_LISTS = frozenset({"InvoiceLineAdd", "InvoiceLineMod", "CreditMemoLineAdd", "CreditMemoLineMod",
+                           "AppliedToTxnAdd", "AppliedToTxnMod", "ExpenseLineAdd", "ExpenseLineMod",
+                           "IncludeRetElement", "OwnerID"})
 
 
 def element_fields(element: etree._Element, aggregate: str | None = None) -> dict[str, Any]:

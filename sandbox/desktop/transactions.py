@@ -93,38 +93,54 @@ def add_sales(book: Book, kind: str, fields: dict[str, Any]) -> tuple[str, dict[
     return f"{kind}Ret", record
 
 
-def mod_invoice(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _modifiable(book: Book, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """The record a Mod names, after the EditSequence check (3120 unknown TxnID, 3200 stale)."""
     txn_id, edit_sequence = fields.pop("TxnID"), fields.pop("EditSequence")
-    record = book.records("Invoice").get(txn_id)
+    record = book.records(kind).get(txn_id)
     if record is None:
         raise not_found(txn_id)
     if record["EditSequence"] != edit_sequence:
         raise stale_edit_sequence(edit_sequence)
-    _check_ref_number("Invoice", fields)
-    resolve_refs(book, fields, "Invoice")
-    mods = fields.pop("InvoiceLineMod", None)
+    _check_ref_number(kind, fields)
+    resolve_refs(book, fields, kind)
+    return record
+
+
+def _set_header(record: dict[str, Any], fields: dict[str, Any]) -> None:
     for key, value in fields.items():
         if value == "":
-            record.pop(key, None)
+            record.pop(key, None)  # an empty element clears the field
         else:
             record[key] = value
+
+
+def _mod_lines(book: Book, existing_lines: list[dict[str, Any]], mods: list[dict[str, Any]],
+               line: Any) -> list[dict[str, Any]]:
+    """Lines after a Mod that lists lines: "-1" adds one, a known TxnLineID changes it, and the lines
+    left out are deleted, as in QuickBooks. ``line`` completes each line (amounts, checks)."""
+    existing = {item["TxnLineID"]: item for item in existing_lines}
+    lines = []
+    for change in mods:
+        line_id = change.pop("TxnLineID")
+        if line_id == "-1":
+            base: dict[str, Any] = {"TxnLineID": book.next_line_id()}
+        elif line_id in existing:
+            base = dict(existing[line_id])
+            if "Quantity" in change or "Rate" in change:
+                base.pop("Amount", None)
+        else:
+            raise not_found(line_id)
+        base.update(change)
+        lines.append(line(book, base))
+    return lines
+
+
+def mod_invoice(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    record = _modifiable(book, "Invoice", fields)
+    mods = fields.pop("InvoiceLineMod", None)
+    _set_header(record, fields)
     if mods is not None:
-        # Lines left out of an InvoiceMod that lists lines are deleted, as in QuickBooks.
-        existing = {line["TxnLineID"]: line for line in record.get("InvoiceLineRet", [])}
-        lines = []
-        for change in mods:
-            line_id = change.pop("TxnLineID")
-            if line_id == "-1":
-                base: dict[str, Any] = {"TxnLineID": book.next_line_id()}
-            elif line_id in existing:
-                base = dict(existing[line_id])
-                if "Quantity" in change or "Rate" in change:
-                    base.pop("Amount", None)
-            else:
-                raise not_found(line_id)
-            base.update(change)
-            lines.append(_sales_line(book, base))
-        record["InvoiceLineRet"] = lines
+        record["InvoiceLineRet"] = _mod_lines(book, record.get("InvoiceLineRet", []), mods, _sales_line)
     total = _lines_total(record.get("InvoiceLineRet", []))
     balance = total + Decimal(record.get("AppliedAmount", "0"))
     if balance < 0:
@@ -132,6 +148,21 @@ def mod_invoice(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]
     record.update({"Subtotal": money(total), "BalanceRemaining": money(balance), "IsPaid": str(balance == 0).lower()})
     book.touch(record)
     return "InvoiceRet", record
+
+
+def mod_credit_memo(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    record = _modifiable(book, "CreditMemo", fields)
+    used = Decimal(record.get("TotalAmount", "0")) - Decimal(record.get("CreditRemaining", "0"))
+    mods = fields.pop("CreditMemoLineMod", None)
+    _set_header(record, fields)
+    if mods is not None:
+        record["CreditMemoLineRet"] = _mod_lines(book, record.get("CreditMemoLineRet", []), mods, _sales_line)
+    total = _lines_total(record.get("CreditMemoLineRet", []))
+    if total - used < 0:
+        raise StatusError(errors.INVALID_VALUE, "The credit memo total cannot be less than the credit already used.")
+    record.update({"TotalAmount": money(total), "CreditRemaining": money(total - used)})
+    book.touch(record)
+    return "CreditMemoRet", record
 
 
 def _customer_family(book: Book, customer_id: str) -> set[str]:
@@ -211,12 +242,99 @@ def add_bill(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     fields.setdefault("DueDate", fields["TxnDate"])
     lines = []
     for line in fields.pop("ExpenseLineAdd", []):
-        line["Amount"] = money(_decimal(line.get("Amount", "0"), "Amount"))
-        if line.get("BillableStatus") not in (None, "Billable", "NotBillable", "HasBeenBilled"):
-            raise StatusError(errors.INVALID_VALUE, f'"{line["BillableStatus"]}" is not a BillableStatus.')
-        lines.append({"TxnLineID": book.next_line_id(), **line})
+        lines.append({"TxnLineID": book.next_line_id(), **_expense_line(book, line)})
     total = _lines_total(lines)
     fields.update({"AmountDue": money(total), "OpenAmount": money(total), "IsPaid": str(total == 0).lower(),
                    "ExpenseLineRet": lines})
     record = book.new_txn_record("Bill", fields)
+    return "BillRet", record
+
+
+def _unapply(book: Book, payment: dict[str, Any]) -> None:
+    """Give back to each invoice what ``payment`` paid on it."""
+    invoices = book.records("Invoice")
+    for applied in payment.get("AppliedToTxnRet", []):
+        invoice = invoices.get(applied["TxnID"])
+        if invoice is None:
+            continue
+        amount = -Decimal(applied["Amount"])
+        balance = Decimal(invoice["BalanceRemaining"]) + amount
+        invoice["BalanceRemaining"] = money(balance)
+        invoice["AppliedAmount"] = money(Decimal(invoice.get("AppliedAmount", "0")) + amount)
+        invoice["IsPaid"] = str(balance == 0).lower()
+        book.touch(invoice)
+
+
+def mod_payment(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """ReceivePaymentMod. ``AppliedToTxnMod`` (when given) replaces the applications: every invoice
+    the payment paid gets its amount back, then the listed ones are paid, with the same checks as
+    an Add (3120 unknown invoice, 3210 more than its open balance or than the payment's total)."""
+    record = _modifiable(book, "ReceivePayment", fields)
+    requested = fields.pop("AppliedToTxnMod", None)
+    _set_header(record, fields)
+    customer_id = record["CustomerRef"]["ListID"]
+    if requested is None:
+        requested = [{"TxnID": a["TxnID"], "PaymentAmount": money(-Decimal(a["Amount"]))}
+                     for a in record.get("AppliedToTxnRet", [])]
+    _unapply(book, record)
+    family = _customer_family(book, customer_id)
+    invoices = book.records("Invoice")
+    plan: list[tuple[dict[str, Any], Decimal]] = []
+    for applied in requested:
+        invoice = invoices.get(applied["TxnID"])
+        if invoice is None or invoice["CustomerRef"]["ListID"] not in family:
+            raise not_found(applied["TxnID"])
+        amount = _decimal(applied.get("PaymentAmount", invoice["BalanceRemaining"]), "PaymentAmount")
+        if amount <= 0 or amount > Decimal(invoice["BalanceRemaining"]):
+            raise StatusError(errors.INVALID_VALUE,
+                              f'The payment amount {money(amount)} exceeds the open balance of transaction '
+                              f'"{invoice["TxnID"]}".')
+        plan.append((invoice, amount))
+    total = _decimal(record["TotalAmount"], "TotalAmount")
+    applied_total = sum((amount for _, amount in plan), Decimal("0"))
+    if applied_total > total:
+        raise StatusError(errors.INVALID_VALUE, "The amounts applied exceed the payment's total amount.")
+    applied_rets = []
+    for invoice, amount in plan:
+        balance = Decimal(invoice["BalanceRemaining"]) - amount
+        invoice["BalanceRemaining"] = money(balance)
+        invoice["AppliedAmount"] = money(Decimal(invoice.get("AppliedAmount", "0")) - amount)
+        invoice["IsPaid"] = str(balance == 0).lower()
+        book.touch(invoice)
+        applied_rets.append({"TxnID": invoice["TxnID"], "TxnType": "Invoice", "TxnDate": invoice["TxnDate"],
+                             "RefNumber": invoice.get("RefNumber", ""), "BalanceRemaining": money(balance),
+                             "Amount": money(-amount)})
+    record.update({"TotalAmount": money(total), "UnusedPayment": money(total - applied_total),
+                   "AppliedToTxnRet": applied_rets})
+    book.touch(record)
+    return "ReceivePaymentRet", record
+
+
+def _expense_line(book: Book, line: dict[str, Any]) -> dict[str, Any]:
+    line["Amount"] = money(_decimal(line.get("Amount", "0"), "Amount"))
+    if line.get("BillableStatus") not in (None, "Billable", "NotBillable", "HasBeenBilled"):
+        raise StatusError(errors.INVALID_VALUE, f'"{line["BillableStatus"]}" is not a BillableStatus.')
+    return line
+
+
+def mod_bill(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """BillMod: header fields, then ``ClearExpenseLines`` (drop every line) or ``ExpenseLineMod``
+    (replace the lines, see _mod_lines). Totals and the open amount follow the lines."""
+    record = _modifiable(book, "Bill", fields)
+    paid = Decimal(record.get("AmountDue", "0")) - Decimal(record.get("OpenAmount", "0"))
+    clear = fields.pop("ClearExpenseLines", "false") == "true"
+    mods = fields.pop("ExpenseLineMod", None)
+    if clear and mods:
+        raise StatusError(errors.INVALID_VALUE, "ClearExpenseLines cannot be combined with ExpenseLineMod.")
+    _set_header(record, fields)
+    if clear:
+        record["ExpenseLineRet"] = []
+    elif mods is not None:
+        record["ExpenseLineRet"] = _mod_lines(book, record.get("ExpenseLineRet", []), mods, _expense_line)
+    total = _lines_total(record.get("ExpenseLineRet", []))
+    if total - paid < 0:
+        raise StatusError(errors.INVALID_VALUE, "The bill total cannot be less than the payments applied to it.")
+    record.update({"AmountDue": money(total), "OpenAmount": money(total - paid),
+                   "IsPaid": str(total - paid == 0).lower()})
+    book.touch(record)
     return "BillRet", record

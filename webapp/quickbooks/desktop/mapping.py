@@ -27,9 +27,10 @@ SALES_REP = "sales_rep"
 WAVES = {name: rule.wave * 10 for name, rule in rules.RULES.items()}
 WAVES[SALES_REP] = WAVES["user"] + 5
 
-# qbXML objects QuickBooks lets us modify with the builders we have; the others are add-only, so a
-# record already in QuickBooks is left alone (its later edits must be made in QuickBooks).
-MODIFIABLE = frozenset({"Customer", "Vendor", "Employee", "SalesRep", "ItemService", "Invoice"})
+# qbXML objects QuickBooks lets us modify with the builders we have (a changed linked record is sent
+# as a Mod); any other type would be add-only, so a record already in QuickBooks is left alone.
+MODIFIABLE = frozenset({"Customer", "Vendor", "Employee", "SalesRep", "ItemService", "Class", "StandardTerms",
+                        "Invoice", "CreditMemo", "ReceivePayment", "Bill"})
 TRANSACTIONS = frozenset({"Invoice", "CreditMemo", "ReceivePayment", "Bill"})
 WITH_EXTERNAL_GUID = frozenset({"Customer", "Vendor", "ItemService", "Invoice", "CreditMemo", "ReceivePayment",
                                 "Bill"})
@@ -258,13 +259,33 @@ def fields_for(record, local_type: str, settings: QuickBooksSettings, refs: Refs
     return Built(desktop_type(record, local_type), fields)
 
 
+# Add line element -> its Mod twin. Lines are re-sent whole as new ("-1") lines: QuickBooks deletes the
+# lines a Mod that lists lines leaves out, so the transaction ends with exactly our lines (replace-all).
+_LINE_MODS = {"Invoice": (("InvoiceLineAdd", "InvoiceLineMod"),),
+              "CreditMemo": (("CreditMemoLineAdd", "CreditMemoLineMod"),),
+              "Bill": (("ExpenseLineAdd", "ExpenseLineMod"),)}
+
+
 def as_mod(qb_type: str, fields: dict[str, Any], quickbooks_id: str, edit_sequence: str) -> dict[str, Any]:
     """The Add fields turned into a Mod: identity first, lines re-sent whole (QuickBooks deletes the
-    lines a Mod leaves out, so "-1" lines replace them), sales/purchase info as its Mod aggregate."""
+    lines a Mod leaves out, so "-1" lines replace them), sales/purchase info as its Mod aggregate.
+
+    Payments: a Mod has no IsAutoApply, and AppliedToTxnMod replaces the applications; a payment
+    whose allocations were all removed here keeps its applications in QuickBooks (qbXML cannot send
+    an empty AppliedToTxnMod list), so that change must be made in QuickBooks."""
     key = "TxnID" if qb_type in TRANSACTIONS else "ListID"
     mod = {k: v for k, v in fields.items() if k != "ExternalGUID"}
-    if qb_type == "Invoice":
-        mod["InvoiceLineMod"] = [{"TxnLineID": "-1", **line} for line in mod.pop("InvoiceLineAdd", [])]
+    for add_key, mod_key in _LINE_MODS.get(qb_type, ()):
+        if add_key in mod:
+            mod[mod_key] = [{"TxnLineID": "-1", **line} for line in mod.pop(add_key)]
+    if qb_type == "Bill" and mod.get("ExpenseLineMod") == []:
+        del mod["ExpenseLineMod"]
+        mod["ClearExpenseLines"] = True  # no lines left here: an empty list would leave QuickBooks' lines alone
+    if qb_type == "ReceivePayment":
+        # A Mod has no IsAutoApply; listed applications replace the payment's current ones.
+        mod.pop("IsAutoApply", None)
+        if "AppliedToTxnAdd" in mod:
+            mod["AppliedToTxnMod"] = mod.pop("AppliedToTxnAdd")
     if qb_type == "ItemService" and "SalesOrPurchase" in mod:
         mod["SalesOrPurchaseMod"] = mod.pop("SalesOrPurchase")
     return {key: quickbooks_id, "EditSequence": edit_sequence, **mod}

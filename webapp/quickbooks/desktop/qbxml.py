@@ -256,8 +256,16 @@ def class_add(request_id: str, fields: Mapping[str, Any]) -> Request:
     return add_request("Class", fields, request_id)
 
 
+def class_mod(request_id: str, fields: Mapping[str, Any]) -> Request:
+    return mod_request("Class", fields, request_id)
+
+
 def standard_terms_add(request_id: str, fields: Mapping[str, Any]) -> Request:
     return add_request("StandardTerms", fields, request_id)
+
+
+def standard_terms_mod(request_id: str, fields: Mapping[str, Any]) -> Request:
+    return mod_request("StandardTerms", fields, request_id)
 
 
 def invoice_add(request_id: str, fields: Mapping[str, Any]) -> Request:
@@ -274,6 +282,11 @@ def credit_memo_add(request_id: str, fields: Mapping[str, Any]) -> Request:
     return add_request("CreditMemo", fields, request_id)
 
 
+def credit_memo_mod(request_id: str, fields: Mapping[str, Any]) -> Request:
+    """``CreditMemoLineMod`` lines carry TxnLineID ("-1" adds a line; lines left out are deleted by QuickBooks)."""
+    return mod_request("CreditMemo", fields, request_id)
+
+
 def receive_payment_add(request_id: str, fields: Mapping[str, Any]) -> Request:
     """``AppliedToTxnAdd``: a list of {TxnID, PaymentAmount}; or ``IsAutoApply`` (not both)."""
     if "IsAutoApply" in fields and "AppliedToTxnAdd" in fields:
@@ -281,9 +294,22 @@ def receive_payment_add(request_id: str, fields: Mapping[str, Any]) -> Request:
     return add_request("ReceivePayment", fields, request_id)
 
 
+def receive_payment_mod(request_id: str, fields: Mapping[str, Any]) -> Request:
+    """``AppliedToTxnMod``: a list of {TxnID, PaymentAmount}; when given it replaces the payment's
+    applications (invoices left out are unapplied). No IsAutoApply on a Mod."""
+    if "IsAutoApply" in fields:
+        raise ValueError("ReceivePaymentMod has no IsAutoApply")
+    return mod_request("ReceivePayment", fields, request_id)
+
+
 def bill_add(request_id: str, fields: Mapping[str, Any]) -> Request:
     """``ExpenseLineAdd``: a list of {AccountRef, Amount, Memo, CustomerRef (job), ClassRef, BillableStatus}."""
     return add_request("Bill", fields, request_id)
+
+
+def bill_mod(request_id: str, fields: Mapping[str, Any]) -> Request:
+    """``ExpenseLineMod`` lines carry TxnLineID ("-1" adds a line; lines left out are deleted by QuickBooks)."""
+    return mod_request("Bill", fields, request_id)
 
 
 def query_request(entity: str, request_id: str, *,

@@ -92,7 +92,10 @@ SEQUENCES: dict[str, tuple[str, ...]] = {
                             "PurchaseDesc", "PurchaseCost", "PurchaseTaxCodeRef", "ExpenseAccountRef",
                             "ApplyExpenseAccountRefToExistingTxns", "PrefVendorRef"),
     "ClassAdd": ("Name", "IsActive", "ParentRef"),
+    "ClassMod": ("ListID", "EditSequence", "Name", "IsActive", "ParentRef"),
     "StandardTermsAdd": ("Name", "IsActive", "StdDueDays", "StdDiscountDays", "DiscountPct"),
+    "StandardTermsMod": ("ListID", "EditSequence", "Name", "IsActive", "StdDueDays", "StdDiscountDays",
+                         "DiscountPct"),
     # ---- transactions ---------------------------------------------------------------------------
     "InvoiceAdd": ("CustomerRef", "ClassRef", "ARAccountRef", "TemplateRef", "TxnDate", "RefNumber", "BillAddress",
                    "ShipAddress", "IsPending", "IsFinanceCharge", "PONumber", "TermsRef", "DueDate",
@@ -104,12 +107,24 @@ SEQUENCES: dict[str, tuple[str, ...]] = {
     "InvoiceLineMod": ("TxnLineID",) + _SALES_LINE,
     "CreditMemoAdd": _SALES_HEADER + ("ExternalGUID", "CreditMemoLineAdd"),
     "CreditMemoLineAdd": _SALES_LINE,
+    # Mod lines: TxnLineID "-1" adds a line, an existing TxnLineID changes it, and QuickBooks deletes
+    # the lines a Mod that lists lines leaves out (see mapping.as_mod: we re-send every line as "-1").
+    "CreditMemoMod": ("TxnID", "EditSequence") + _SALES_HEADER + ("CreditMemoLineMod",),
+    "CreditMemoLineMod": ("TxnLineID",) + _SALES_LINE,
     "ReceivePaymentAdd": ("CustomerRef", "ARAccountRef", "TxnDate", "RefNumber", "TotalAmount", "PaymentMethodRef",
                           "Memo", "DepositToAccountRef", "ExternalGUID", "IsAutoApply", "AppliedToTxnAdd"),
     "AppliedToTxnAdd": ("TxnID", "PaymentAmount", "DiscountAmount", "DiscountAccountRef"),
+    # No IsAutoApply on a Mod; AppliedToTxnMod lists replace the payment's applications.
+    "ReceivePaymentMod": ("TxnID", "EditSequence", "CustomerRef", "ARAccountRef", "TxnDate", "RefNumber",
+                          "TotalAmount", "PaymentMethodRef", "Memo", "DepositToAccountRef", "AppliedToTxnMod"),
+    "AppliedToTxnMod": ("TxnID", "PaymentAmount", "SetCredit", "DiscountAmount", "DiscountAccountRef"),
     "BillAdd": ("VendorRef", "VendorAddress", "APAccountRef", "TxnDate", "DueDate", "RefNumber", "TermsRef", "Memo",
                 "ExternalGUID", "ExpenseLineAdd"),
     "ExpenseLineAdd": ("AccountRef", "Amount", "Memo", "CustomerRef", "ClassRef", "SalesTaxCodeRef",
+                       "BillableStatus"),
+    "BillMod": ("TxnID", "EditSequence", "VendorRef", "VendorAddress", "APAccountRef", "TxnDate", "DueDate",
+                "RefNumber", "TermsRef", "Memo", "ClearExpenseLines", "ExpenseLineMod"),
+    "ExpenseLineMod": ("TxnLineID", "AccountRef", "Amount", "Memo", "CustomerRef", "ClassRef", "SalesTaxCodeRef",
                        "BillableStatus"),
     # ---- queries --------------------------------------------------------------------------------
     "AccountQuery": _LIST_FILTERS + ("AccountType", "IncludeRetElement"),
@@ -147,8 +162,8 @@ for _address in ADDRESS_ELEMENTS:
 # Children that may repeat (every other child may appear at most once).
 REPEATABLE = frozenset({
     "ListID", "FullName", "TxnID", "RefNumber", "RefNumberCaseSensitive", "IncludeRetElement", "OwnerID",
-    "InvoiceLineAdd", "InvoiceLineMod", "CreditMemoLineAdd", "AppliedToTxnAdd", "ExpenseLineAdd",
-    "ListIDWithChildren", "FullNameWithChildren",
+    "InvoiceLineAdd", "InvoiceLineMod", "CreditMemoLineAdd", "CreditMemoLineMod", "AppliedToTxnAdd",
+    "AppliedToTxnMod", "ExpenseLineAdd", "ExpenseLineMod", "ListIDWithChildren", "FullNameWithChildren",
 })
 
 # Response records: children that are lists even when a single one comes back.
@@ -166,8 +181,8 @@ ITERATOR_QUERIES = frozenset({"CustomerQuery", "VendorQuery", "ItemQuery", "Invo
 # their filters directly inside <XQueryRq>.
 WRAPPED_REQUESTS = frozenset(name for name in SEQUENCES
                              if name.endswith(("Add", "Mod")) and name not in {
-                                 "InvoiceLineAdd", "InvoiceLineMod", "CreditMemoLineAdd", "AppliedToTxnAdd",
-                                 "ExpenseLineAdd"})
+                                 "InvoiceLineAdd", "InvoiceLineMod", "CreditMemoLineAdd", "CreditMemoLineMod",
+                                 "AppliedToTxnAdd", "AppliedToTxnMod", "ExpenseLineAdd", "ExpenseLineMod"})
 QUERY_REQUESTS = frozenset(name for name in SEQUENCES if name.endswith("Query"))
 
 # Desktop field length limits (characters). Exceeding one is statusCode 3070 in QuickBooks.
@@ -222,8 +237,16 @@ REQUIRED: dict[str, frozenset[str]] = {name: frozenset(children) for name, child
     "EmployeeMod": ("ListID", "EditSequence"),
     "SalesRepMod": ("ListID", "EditSequence"),
     "ItemServiceMod": ("ListID", "EditSequence"),
+    "ClassMod": ("ListID", "EditSequence"),
+    "StandardTermsMod": ("ListID", "EditSequence"),
     "InvoiceMod": ("TxnID", "EditSequence"),
     "InvoiceLineMod": ("TxnLineID",),
+    "CreditMemoMod": ("TxnID", "EditSequence"),
+    "CreditMemoLineMod": ("TxnLineID",),
+    "ReceivePaymentMod": ("TxnID", "EditSequence"),
+    "AppliedToTxnMod": ("TxnID",),
+    "BillMod": ("TxnID", "EditSequence"),
+    "ExpenseLineMod": ("TxnLineID",),
     "AppliedToTxnAdd": ("TxnID",),
     "SalesOrPurchase": ("AccountRef",),
     "NameFilter": ("MatchCriterion", "Name"),
