@@ -9,7 +9,7 @@ import requests
 from webapp import crypto
 from webapp.extensions import db
 from webapp.models import (
-    AccountType, ConnectionStatus, QuickBooksConnection, QuickBooksSettings, RunStatus, SyncRun,
+    AccountType, ConnectionStatus, QuickBooksConnection, QuickBooksSettings, SyncRun,
 )
 from webapp.sync import runs
 from tests.integration.conftest import wait_for_run

@@ -35,6 +35,35 @@ def target_record(run: SyncRun):
     return db.session.get(rules.RULES[run.target_type].model, run.target_id)
 
 
+def online_blocker(run: SyncRun, settings: QuickBooksSettings, doing: str) -> str | None:
+    """When QuickBooks Online cannot be used for this run: fail or pause it and say which (else None)."""
+    if settings.quickbooks_type != QuickBooksType.online or settings.connection is None or not settings.realm_id:
+        runs.event(run, "No QuickBooks Online company is connected.", level="error",
+                   detail={"hint": "Connect QuickBooks from your profile, then pick the Realm ID in Company "
+                                   "Settings → QuickBooks."})
+        runs.finish(run, RunStatus.failed, "QuickBooks Online is not connected.")
+        return "failed"
+    if settings.connection.status != ConnectionStatus.connected:
+        runs.pause(run, f"QuickBooks needs to be reconnected: the {doing} waits until an admin presses Reconnect.")
+        return "paused"
+    return None
+
+
+def gated_target(run: SyncRun, settings: QuickBooksSettings, record):
+    """The run's record when it may be sent (both backends); otherwise the run fails with the reason."""
+    if record is None or record.company_id != run.company_id:
+        runs.event(run, "The record no longer exists.", level="error")
+        runs.finish(run, RunStatus.failed, "The record no longer exists.")
+        return None
+    reason = rules.job_refusal(settings, record) if run.target_type == "job" else rules.refusal(settings, record)
+    if reason:
+        runs.event(run, reason, level="error", entity_type=rules.local_type_of(record), entity_id=record.id,
+                   detail={"hint": "Change the setting or the record, then press Sync again."})
+        runs.finish(run, RunStatus.failed, reason)
+        return None
+    return record
+
+
 def execute(run_id: int) -> str:
     run = db.session.get(SyncRun, run_id)
     if run is None or run.status.finished:
@@ -47,26 +76,11 @@ def execute(run_id: int) -> str:
         from webapp.quickbooks.desktop import queue as desktop_queue  # the Web Connector takes it from here
 
         return desktop_queue.enqueue_run(run, settings)
-    if settings.connection is None or not settings.realm_id:
-        runs.event(run, "No QuickBooks Online company is connected.", level="error",
-                   detail={"hint": "Connect QuickBooks from your profile, then pick the Realm ID in Company "
-                                   "Settings → QuickBooks."})
-        runs.finish(run, RunStatus.failed, "QuickBooks Online is not connected.")
-        return "failed"
-    if settings.connection.status != ConnectionStatus.connected:
-        runs.pause(run, "QuickBooks needs to be reconnected: the sync waits until an admin presses Reconnect.")
-        return "paused"
-
-    record = target_record(run)
+    blocked = online_blocker(run, settings, "sync")
+    if blocked:
+        return blocked
+    record = gated_target(run, settings, target_record(run))
     if record is None:
-        runs.event(run, "The record no longer exists.", level="error")
-        runs.finish(run, RunStatus.failed, "The record no longer exists.")
-        return "failed"
-    reason = rules.job_refusal(settings, record) if run.target_type == "job" else rules.refusal(settings, record)
-    if reason:
-        runs.event(run, reason, level="error", entity_type=rules.local_type_of(record), entity_id=record.id,
-                   detail={"hint": "Change the setting or the record, then press Sync again."})
-        runs.finish(run, RunStatus.failed, reason)
         return "failed"
 
     runs.begin(run)
@@ -84,7 +98,7 @@ def execute(run_id: int) -> str:
                 outcome = _push_one(run, settings, pusher, step)
                 _count(run, counts, failed, step, outcome)
     except Retryable as exc:
-        return _retry_later(run, exc)
+        return retry_later(run, exc)
     except ReconnectNeeded:
         db.session.rollback()
         runs.pause(run, "QuickBooks needs to be reconnected: the sync waits until an admin presses Reconnect.")
@@ -175,7 +189,8 @@ def _report(run: SyncRun, record, result, refusal: str | None = None) -> str:
     return outcome.action
 
 
-def _retry_later(run: SyncRun, exc: Retryable) -> str:
+def retry_later(run: SyncRun, exc: Retryable) -> str:
+    """Back in the queue after a transient QuickBooks problem, with backoff (shared by every QBO run)."""
     db.session.rollback()
     max_attempts = current_app.config.get("SYNC_MAX_ATTEMPTS", 6)
     if run.attempts >= max_attempts:

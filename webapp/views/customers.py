@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from webapp.extensions import db
 from webapp.forms.customers import CustomerForm
 from webapp.models import Customer
 from webapp.records import delete_record, save_form

@@ -14,7 +14,7 @@ from webapp.extensions import db
 from webapp.forms.fields import load_record_choices
 from webapp.models import (
     ConnectionStatus, DeletionReminder, FinancialAccount, AccountType, InvoiceItem, Link, LinkState, Project,
-    QuickBooksConnection, RunStatus, SyncEvent, SyncRun,
+    QuickBooksConnection, RunStatus, SyncRun,
 )
 from webapp.models.base import utcnow
 from webapp.quickbooks import panels

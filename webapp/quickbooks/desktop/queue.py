@@ -18,7 +18,7 @@ from webapp.models import (
 )
 from webapp.models.base import utcnow
 from webapp.quickbooks.desktop import mapping
-from webapp.sync import planner, rules, runs
+from webapp.sync import engine, planner, rules, runs
 
 IMPORT_TARGETS = ("financial_account", "invoice_item", "job_bills")
 # Desktop imports have a run kind of their own: "import" runs are QuickBooks Online's inbound runs
@@ -50,15 +50,7 @@ def enqueue_run(run: SyncRun, settings: QuickBooksSettings) -> str:
         return imports.enqueue(run, settings)
     record = db.session.get(model_for("project" if run.target_type == "job" else run.target_type), run.target_id) \
         if run.target_type in rules.RULES or run.target_type == "job" else None
-    if record is None or record.company_id != run.company_id:
-        runs.event(run, "The record no longer exists.", level="error")
-        runs.finish(run, RunStatus.failed, "The record no longer exists.")
-        return "failed"
-    reason = rules.job_refusal(settings, record) if run.target_type == "job" else rules.refusal(settings, record)
-    if reason:
-        runs.event(run, reason, level="error", entity_type=rules.local_type_of(record), entity_id=record.id,
-                   detail={"hint": "Change the setting or the record, then press Sync again."})
-        runs.finish(run, RunStatus.failed, reason)
+    if engine.gated_target(run, settings, record) is None:
         return "failed"
 
     plan = planner.for_job(record, settings) if run.target_type == "job" else planner.for_record(record, settings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from redis.exceptions import LockError
 
 from webapp.extensions import db
-from webapp.models import ConnectionStatus, Project, QuickBooksType, RunStatus, SyncRun
+from webapp.models import Project, RunStatus, SyncRun
 from webapp.queues import redis_connection
 from webapp.quickbooks.online import bill_import, cdc, imports, webhooks
 from webapp.quickbooks.online.errors import Retryable
@@ -37,15 +37,9 @@ def execute(run_id: int) -> str:
     if settings is None or not settings.enabled:
         runs.pause(run, "QuickBooks is turned off for this company (Enable QuickBooks is OFF): the import waits.")
         return "paused"
-    if settings.quickbooks_type != QuickBooksType.online or settings.connection is None or not settings.realm_id:
-        runs.event(run, "No QuickBooks Online company is connected.", level="error",
-                   detail={"hint": "Connect QuickBooks from your profile, then pick the Realm ID in Company "
-                                   "Settings → QuickBooks."})
-        runs.finish(run, RunStatus.failed, "QuickBooks Online is not connected.")
-        return "failed"
-    if settings.connection.status != ConnectionStatus.connected:
-        runs.pause(run, "QuickBooks needs to be reconnected: the import waits until an admin presses Reconnect.")
-        return "paused"
+    blocked = engine.online_blocker(run, settings, "import")
+    if blocked:
+        return blocked
 
     runs.begin(run)
     ctx = Inbound(run, settings, InboundClient(settings.connection_id, settings.realm_id))
@@ -62,7 +56,7 @@ def execute(run_id: int) -> str:
             except LockError:  # expired while we worked: nothing left to release
                 pass
     except Retryable as exc:
-        return engine._retry_later(run, exc)  # the push engine's backoff, shared on purpose
+        return engine.retry_later(run, exc)
     except ReconnectNeeded:
         db.session.rollback()
         runs.pause(run, "QuickBooks needs to be reconnected: the import waits until an admin presses Reconnect.")
