@@ -177,6 +177,38 @@ def _customer_family(book: Book, customer_id: str) -> set[str]:
     return family
 
 
+def _requested_applications(invoices: dict, family: set[str], requested: list[dict[str, Any]]) -> list:
+    """(invoice, amount) for each AppliedToTxn asked for, with QuickBooks' checks: 3120 for an invoice
+    that is not this customer's (or its jobs'), 3210 for more than the invoice's open balance."""
+    plan = []
+    for applied in requested:
+        invoice = invoices.get(applied["TxnID"])
+        if invoice is None or invoice["CustomerRef"]["ListID"] not in family:
+            raise not_found(applied["TxnID"])
+        amount = _decimal(applied.get("PaymentAmount", invoice["BalanceRemaining"]), "PaymentAmount")
+        if amount <= 0 or amount > Decimal(invoice["BalanceRemaining"]):
+            raise StatusError(errors.INVALID_VALUE,
+                              f'The payment amount {money(amount)} exceeds the open balance of transaction '
+                              f'"{invoice["TxnID"]}".')
+        plan.append((invoice, amount))
+    return plan
+
+
+def _apply(book: Book, plan: list) -> list[dict[str, Any]]:
+    """Reduce each invoice's balance by its amount; returns the payment's AppliedToTxnRet records."""
+    applied_rets = []
+    for invoice, amount in plan:
+        balance = Decimal(invoice["BalanceRemaining"]) - amount
+        invoice["BalanceRemaining"] = money(balance)
+        invoice["AppliedAmount"] = money(Decimal(invoice.get("AppliedAmount", "0")) - amount)
+        invoice["IsPaid"] = str(balance == 0).lower()
+        book.touch(invoice)
+        applied_rets.append({"TxnID": invoice["TxnID"], "TxnType": "Invoice", "TxnDate": invoice["TxnDate"],
+                             "RefNumber": invoice.get("RefNumber", ""), "BalanceRemaining": money(balance),
+                             "Amount": money(-amount)})
+    return applied_rets
+
+
 def add_payment(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     _check_ref_number("ReceivePayment", fields)
     resolve_refs(book, fields, "ReceivePayment")
@@ -200,32 +232,14 @@ def add_payment(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]
             amount = min(remaining, Decimal(invoice["BalanceRemaining"]))
             plan.append((invoice, amount))
             remaining -= amount
-    for applied in requested:
-        invoice = invoices.get(applied["TxnID"])
-        if invoice is None or invoice["CustomerRef"]["ListID"] not in family:
-            raise not_found(applied["TxnID"])
-        amount = _decimal(applied.get("PaymentAmount", invoice["BalanceRemaining"]), "PaymentAmount")
-        if amount <= 0 or amount > Decimal(invoice["BalanceRemaining"]):
-            raise StatusError(errors.INVALID_VALUE,
-                              f'The payment amount {money(amount)} exceeds the open balance of transaction '
-                              f'"{invoice["TxnID"]}".')
-        plan.append((invoice, amount))
+    plan.extend(_requested_applications(invoices, family, requested))
     applied_total = sum((amount for _, amount in plan), Decimal("0"))
     if total is None:
         total = applied_total
     if applied_total > total:
         raise StatusError(errors.INVALID_VALUE, "The amounts applied exceed the payment's total amount.")
 
-    applied_rets = []
-    for invoice, amount in plan:
-        balance = Decimal(invoice["BalanceRemaining"]) - amount
-        invoice["BalanceRemaining"] = money(balance)
-        invoice["AppliedAmount"] = money(Decimal(invoice.get("AppliedAmount", "0")) - amount)
-        invoice["IsPaid"] = str(balance == 0).lower()
-        book.touch(invoice)
-        applied_rets.append({"TxnID": invoice["TxnID"], "TxnType": "Invoice", "TxnDate": invoice["TxnDate"],
-                             "RefNumber": invoice.get("RefNumber", ""), "BalanceRemaining": money(balance),
-                             "Amount": money(-amount)})
+    applied_rets = _apply(book, plan)
     fields.update({"TotalAmount": money(total), "UnusedPayment": money(total - applied_total),
                    "UnusedCredits": "0.00", "AppliedToTxnRet": applied_rets})
     record = book.new_txn_record("ReceivePayment", fields)
@@ -280,30 +294,12 @@ def mod_payment(book: Book, fields: dict[str, Any]) -> tuple[str, dict[str, Any]
     family = _customer_family(book, customer_id)
     invoices = book.records("Invoice")
     plan: list[tuple[dict[str, Any], Decimal]] = []
-    for applied in requested:
-        invoice = invoices.get(applied["TxnID"])
-        if invoice is None or invoice["CustomerRef"]["ListID"] not in family:
-            raise not_found(applied["TxnID"])
-        amount = _decimal(applied.get("PaymentAmount", invoice["BalanceRemaining"]), "PaymentAmount")
-        if amount <= 0 or amount > Decimal(invoice["BalanceRemaining"]):
-            raise StatusError(errors.INVALID_VALUE,
-                              f'The payment amount {money(amount)} exceeds the open balance of transaction '
-                              f'"{invoice["TxnID"]}".')
-        plan.append((invoice, amount))
+    plan.extend(_requested_applications(invoices, family, requested))
     total = _decimal(record["TotalAmount"], "TotalAmount")
     applied_total = sum((amount for _, amount in plan), Decimal("0"))
     if applied_total > total:
         raise StatusError(errors.INVALID_VALUE, "The amounts applied exceed the payment's total amount.")
-    applied_rets = []
-    for invoice, amount in plan:
-        balance = Decimal(invoice["BalanceRemaining"]) - amount
-        invoice["BalanceRemaining"] = money(balance)
-        invoice["AppliedAmount"] = money(Decimal(invoice.get("AppliedAmount", "0")) - amount)
-        invoice["IsPaid"] = str(balance == 0).lower()
-        book.touch(invoice)
-        applied_rets.append({"TxnID": invoice["TxnID"], "TxnType": "Invoice", "TxnDate": invoice["TxnDate"],
-                             "RefNumber": invoice.get("RefNumber", ""), "BalanceRemaining": money(balance),
-                             "Amount": money(-amount)})
+    applied_rets = _apply(book, plan)
     record.update({"TotalAmount": money(total), "UnusedPayment": money(total - applied_total),
                    "AppliedToTxnRet": applied_rets})
     book.touch(record)
