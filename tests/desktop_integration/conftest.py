@@ -3,8 +3,6 @@ worker process applying the answers, the simulated QuickBooks company and Web Co
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -16,7 +14,8 @@ os.environ.setdefault("QBWC_RETRY_DELAYS", "0")
 
 from sandbox.desktop.company import DesktopCompany  # noqa: E402
 from sandbox.desktop.webconnector import run_session  # noqa: E402
-from tests.integration.conftest import ROOT, wait_for_run  # noqa: E402,F401  (a function, not a fixture)
+from tests import processes  # noqa: E402
+from tests.integration.conftest import wait_for_run  # noqa: E402,F401  (a function, not a fixture)
 from webapp.extensions import db  # noqa: E402
 from webapp.models import QuickBooksSettings, QuickBooksType, Role, SyncRun  # noqa: E402
 from webapp.quickbooks.desktop import accounts  # noqa: E402
@@ -43,16 +42,9 @@ def desktop_worker(_app, database_url, redis_url, tmp_path_factory):
     would take each other's jobs). It needs no QuickBooks Online sandbox."""
     env = dict(os.environ, DATABASE_URL=database_url, REDIS_URL=redis_url, SECRET_KEY="test-secret",
                INSTANCE_PATH=str(tmp_path_factory.mktemp("desktop-worker")), QBWC_RETRY_DELAYS="0")
-    log = open(tmp_path_factory.mktemp("desktop-worker-log") / "worker.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "workers.worker"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    process = processes.worker(env, tmp_path_factory.mktemp("desktop-worker-log"))
+    yield process.proc
+    process.stop()
 
 
 @pytest.fixture

@@ -16,20 +16,18 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
 import sqlalchemy as sa
 
+from tests import processes
 from tests.conftest import free_port
+from tests.processes import BIN, ROOT, Process
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 OUTPUT = ROOT / "test-output" / "e2e"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -141,29 +139,6 @@ def seeded(app_env):
     return app_env
 
 
-class Process:
-    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path):
-        self.name = name
-        self.log_path = log_dir / f"{name}.log"
-        self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-
-    def tail(self, lines: int = 60) -> str:
-        self._log.flush()
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self._log.close()
-
-
 @pytest.fixture(scope="session")
 def process_logs(tmp_path_factory):
     return tmp_path_factory.mktemp("e2e-logs")
@@ -171,7 +146,7 @@ def process_logs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def worker_process(seeded, process_logs):
-    process = Process("worker", [str(BIN / "python"), "-m", "workers.worker"], seeded, process_logs)
+    process = processes.worker(seeded, process_logs)
     yield process
     process.stop()
     _keep_log(process)

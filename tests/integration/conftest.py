@@ -3,8 +3,6 @@ and a company connected to a fresh sandbox realm."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -14,9 +12,9 @@ from webapp.extensions import db
 from webapp.models import QuickBooksConnection, QuickBooksSettings, RunStatus, SyncRun
 from webapp.models.base import utcnow
 from webapp.quickbooks.online import oauth
+from tests import processes
 from tests.waiting import wait_until
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TEST_SETTINGS = {"SYNC_RETRY_DELAYS": "1,1,1,1,1", "QBO_THROTTLE_DELAY": "1", "SYNC_DEBOUNCE_SECONDS": "1",
                  "SYNC_MAX_ATTEMPTS": "6"}
 
@@ -47,16 +45,9 @@ def worker(_qbo_configured, database_url, redis_url, sandbox_server, tmp_path_fa
                QBO_SANDBOX_URL=sandbox_server.base_url, QBO_API_BASE=sandbox_server.base_url,
                QBO_DISCOVERY_URL=sandbox_server.discovery_url, INSTANCE_PATH=str(tmp_path_factory.mktemp("winst")),
                **TEST_SETTINGS)
-    log = open(tmp_path_factory.mktemp("worker") / "worker.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "workers.worker"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    process = processes.worker(env, tmp_path_factory.mktemp("worker"))
+    yield process.proc
+    process.stop()
 
 
 @pytest.fixture
