@@ -19,6 +19,7 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.models import EntryStatus, LinkState, QueueEntry, SyncRun, WebConnectorMessage
 from webapp.models.base import utcnow
+from webapp.queues import redis_connection
 from webapp.quickbooks.desktop import errors, mapping, qbxml
 from webapp.quickbooks.desktop import queue as desktop_queue
 from webapp.quickbooks.settings import backend_and_realm, for_company
@@ -66,7 +67,20 @@ def process_message(message_id: int) -> str:
     db.session.flush()
     desktop_queue.settle({e.run_id for e in entries})
     db.session.commit()
+    announce_processed(message.company_id)
     return f"{len(entries)} answer(s) applied"
+
+
+PROCESSED = "cc:qbwc-processed"  # "<company id>" after a stored Web Connector answer was applied
+
+
+def announce_processed(company_id: int) -> None:
+    """Wake the Web Connector call waiting for this answer (service.wait_for_processing). Best effort:
+    that call also re-checks the database before it gives up."""
+    try:
+        redis_connection().publish(PROCESSED, str(company_id))
+    except Exception as exc:  # noqa: BLE001 - Redis down must not undo an applied answer
+        log.debug("could not announce processed answers of company %s: %s", company_id, exc)
 
 
 def _salvage(message_id: int, exc: Exception) -> None:
@@ -90,6 +104,7 @@ def _salvage(message_id: int, exc: Exception) -> None:
     db.session.flush()
     desktop_queue.settle({e.run_id for e in entries})
     db.session.commit()
+    announce_processed(message.company_id)
 
 
 def _short(rs: qbxml.QbxmlResponse) -> str:

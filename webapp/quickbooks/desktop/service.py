@@ -27,7 +27,8 @@ from webapp.models import (
     WebConnectorSession,
 )
 from webapp.models.base import utcnow
-from webapp.quickbooks.desktop import accounts, imports, qbxml, sender, soap
+from webapp.queues import redis_connection
+from webapp.quickbooks.desktop import accounts, imports, qbxml, results, sender, soap
 from webapp.quickbooks.settings import backend_and_realm, for_company
 from webapp.sync import runs
 
@@ -303,16 +304,27 @@ def _unprocessed(company_id: int) -> int:
 
 def wait_for_processing(company_id: int, timeout: float) -> bool:
     """True once every stored response of the company has been applied by the worker (or False
-    after `timeout` seconds). Polls the database: the worker is another process."""
+    after `timeout` seconds). The worker announces each applied answer on Redis; the database stays
+    the truth, so it is checked on every announcement and once more at the deadline."""
     deadline = time.monotonic() + timeout
-    while True:
-        db.session.expire_all()
-        if _unprocessed(company_id) == 0:
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        db.session.rollback()  # end the read transaction so the next look sees the worker's commit
-        time.sleep(0.05)
+    try:
+        pubsub = redis_connection().pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(results.PROCESSED)  # before the first check: no announcement slips between
+    except Exception:  # noqa: BLE001 - no Redis: answers were applied in this process (dispatch_processing)
+        pubsub = None
+    try:
+        while True:
+            db.session.rollback()  # end the read transaction so the next look sees the worker's commit
+            db.session.expire_all()
+            if _unprocessed(company_id) == 0:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or pubsub is None:
+                return False
+            pubsub.get_message(timeout=remaining)
+    finally:
+        if pubsub is not None:
+            pubsub.close()
 
 
 def dispatch_processing(message_id: int) -> None:
@@ -322,8 +334,6 @@ def dispatch_processing(message_id: int) -> None:
         desktop_jobs.enqueue_processing(message_id)
     except Exception as exc:  # noqa: BLE001 - Redis down must not strand a response QuickBooks already applied
         log.warning("could not enqueue processing of Web Connector message %s (%s); applying it here", message_id, exc)
-        from webapp.quickbooks.desktop import results
-
         results.process_message(message_id)
 
 
