@@ -160,7 +160,7 @@ def _push_one(run: SyncRun, settings: QuickBooksSettings, pusher: OnlinePusher, 
 def _report(run: SyncRun, record, result, refusal: str | None = None) -> str:
     """Log one record's outcome in plain words and return its count key."""
     local_type = rules.local_type_of(record)
-    label = f"{rules.RULES[local_type].label} {_label(record)}"
+    label = rules.describe(record)
     if refusal:
         runs.event(run, f"{label}: not sent. {refusal}", level="warning", entity_type=local_type, entity_id=record.id)
         return "skipped"
@@ -229,9 +229,3 @@ def _summary(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to send"
 
 
-def _label(record) -> str:
-    for attr in ("display_name", "title", "name", "number"):
-        value = getattr(record, attr, None)
-        if value:
-            return f"“{value}”"
-    return f"#{record.id}"

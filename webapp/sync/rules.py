@@ -75,6 +75,22 @@ def local_type_of(record) -> str:
     return MODEL_TYPES[type(record)]
 
 
+def name_of(record) -> str:
+    """The words that identify a record to a person: its number, name, title or reference."""
+    for attr in ("number", "display_name", "title", "name", "reference"):
+        value = getattr(record, attr, None)
+        if value:
+            return str(value)
+    return f"#{record.id}"
+
+
+def describe(record, kind: str | None = None) -> str:
+    """A record in a log line: 'Invoice “1001”', 'Payment #4'."""
+    kind = kind or RULES[local_type_of(record)].label
+    name = name_of(record)
+    return f"{kind} {name}" if name.startswith("#") else f"{kind} “{name}”"
+
+
 def rule_for(local_type: str) -> EntityRule:
     return RULES[local_type]
 

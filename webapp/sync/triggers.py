@@ -40,7 +40,8 @@ def on_saved(model, company_id: int, record_id: int, user_id: int | None = None,
     # Debounce: the run waits a few seconds before starting; edits in that window find the same active
     # run (one per record) and add nothing, and the run pushes the latest state when it starts.
     delay = timedelta(seconds=current_app.config.get("SYNC_DEBOUNCE_SECONDS", 5))
-    runs.start(company_id, "push", local_type, record_id, _label(record), user_id=user_id, backend=backend,
+    label = f"{rules.RULES[local_type].label} {rules.name_of(record)}"
+    runs.start(company_id, "push", local_type, record_id, label, user_id=user_id, backend=backend,
                options={"trigger": "automatic"}, delay=delay, again_if_running=True)
 
 
@@ -56,7 +57,7 @@ def on_work_order_completed(model, company_id: int, project_id: int, user_id: in
     bills = db.session.scalars(select(Bill).where(Bill.company_id == company_id, Bill.project_id == project_id)).all()
     for bill in bills:
         if rules.refusal(settings, bill) is None:
-            runs.start(company_id, "push", "bill", bill.id, f"Bill {bill.reference or bill.id}", user_id=user_id,
+            runs.start(company_id, "push", "bill", bill.id, f"Bill {rules.name_of(bill)}", user_id=user_id,
                        backend=backend, options={"trigger": "work_order_completed"})
 
 
@@ -73,14 +74,6 @@ def on_deleted(model, company_id: int, record_type: str, record_id: int, label: 
                                         realm=link.realm, deleted_by_id=user_id))
         db.session.delete(link)
     db.session.commit()
-
-
-def _label(record) -> str:
-    for attr in ("number", "reference", "display_name", "name"):
-        value = getattr(record, attr, None)
-        if value:
-            return f"{rules.RULES[rules.local_type_of(record)].label} {value}"
-    return f"{rules.RULES[rules.local_type_of(record)].label} #{record.id}"
 
 
 def init_app(app: Flask) -> None:

@@ -214,21 +214,13 @@ def _start(target_type: str, record, local_type: str):
     _allowed_or_403()
     settings = qb_settings.for_company(company_id())
     backend, _realm = qb_settings.backend_and_realm(settings)
-    label = f"{rules.RULES[local_type].label} {panels_label(record)}" if target_type != "job" else \
+    label = f"{rules.RULES[local_type].label} {rules.name_of(record)}" if target_type != "job" else \
         f"Sync Job {record.title}"
     started = runs.start(company_id(), "sync_job" if target_type == "job" else "push", target_type, record.id, label,
                          user_id=current_user.id, backend=backend)
     if not started.created:
         flash("A sync of this record is already under way; showing it.", "info")
     return started.run
-
-
-def panels_label(record) -> str:
-    for attr in ("number", "display_name", "title", "name", "reference"):
-        value = getattr(record, attr, None)
-        if value:
-            return str(value)
-    return f"#{record.id}"
 
 
 @bp.route("/sync/<local_type>/<int:record_id>", methods=["POST"])

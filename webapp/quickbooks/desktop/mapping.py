@@ -292,9 +292,4 @@ def as_mod(qb_type: str, fields: dict[str, Any], quickbooks_id: str, edit_sequen
 
 
 def label(record, local_type: str) -> str:
-    kind = "Sales rep" if local_type == SALES_REP else rules.RULES[local_type].label
-    for attr in ("number", "display_name", "title", "name", "reference"):
-        value = getattr(record, attr, None)
-        if value:
-            return f"{kind} “{value}”"
-    return f"{kind} #{record.id}"
+    return rules.describe(record, "Sales rep" if local_type == SALES_REP else rules.RULES[local_type].label)

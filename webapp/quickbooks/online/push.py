@@ -61,12 +61,11 @@ class OnlinePusher:
         if isinstance(record, FinancialAccount):
             return self._account_ref(record)
         link = links.for_record(record, self.realm)
-        label = rules.RULES[rules.local_type_of(record)].label
         if link is None:
-            raise PushProblem(f"{label} “{_label(record)}” is not in QuickBooks yet.",
+            raise PushProblem(f"{rules.describe(record)} is not in QuickBooks yet.",
                               "Sync it first (the sync sends dependencies automatically unless its export is off).")
         if link.state != LinkState.linked:
-            raise PushProblem(f"{label} “{_label(record)}” was deleted or made inactive in QuickBooks.",
+            raise PushProblem(f"{rules.describe(record)} was deleted or made inactive in QuickBooks.",
                               "Open it and choose Re-create in QuickBooks or Unlink.", "610")
         return {"value": link.quickbooks_id}
 
@@ -196,14 +195,6 @@ class OnlinePusher:
         return links.save(self.company_id, self.realm, "online", local_type, record.id, qtype, obj["Id"],
                           obj.get("SyncToken", "0"), parse_time(obj.get("MetaData", {}).get("LastUpdatedTime")),
                           digest)
-
-
-def _label(record) -> str:
-    for attr in ("display_name", "title", "name", "number"):
-        value = getattr(record, attr, None)
-        if value:
-            return str(value)
-    return f"#{record.id}"
 
 
 __all__ = ["OnlinePusher", "PushProblem", "Outcome", "QBOError"]
